@@ -1,0 +1,63 @@
+"""Input checks shared by every public function in rnn_helpers.
+
+A wrong shape fed to numpy often "works" by broadcasting and produces
+nonsense far from the mistake. These helpers stop at the call instead, with a
+message naming the argument, the shape expected and the shape received:
+
+    ValueError: rnn_forward: Wh must have shape (H, H) = (8, 8), got (8, 5)
+"""
+import numpy as np
+
+
+def check_arrays(where, **specs):
+    """Check several arrays against named shapes and return the sizes found.
+
+    Inputs:
+    - where: name of the calling function, used in messages.
+    - specs: argument name -> (array, shape), where shape is a string of
+      dimension names such as "N,T,D" (or "" for a scalar). A name is bound the
+      first time it is seen, so later arrays must agree with earlier ones. A
+      leading "int:" on the shape asks for an integer array instead of a
+      floating-point one.
+
+    Returns:
+    - dims: dict dimension name -> size, e.g. {"N": 4, "T": 5, "D": 3}.
+    """
+    dims = {}
+    for name, (a, spec) in specs.items():
+        want_int = spec.startswith("int:")
+        names = [s.strip() for s in spec.removeprefix("int:").split(",") if s.strip()]
+        if not isinstance(a, np.ndarray):
+            raise ValueError(f"{where}: {name} must be a numpy array of shape "
+                             f"({', '.join(names)}), got {type(a).__name__}")
+        _check_dtype(where, name, a, want_int)
+        if a.ndim != len(names):
+            raise ValueError(f"{where}: {name} must have shape ({', '.join(names)}) "
+                             f"with {len(names)} dimensions, got shape {a.shape}")
+        for dim, size in zip(names, a.shape):
+            if dims.setdefault(dim, size) != size:
+                expected = tuple(dims.get(d, "?") for d in names)
+                raise ValueError(f"{where}: {name} must have shape ({', '.join(names)}) "
+                                 f"= {expected}, got {a.shape}")
+    return dims
+
+
+def _check_dtype(where, name, a, want_int):
+    if want_int and not np.issubdtype(a.dtype, np.integer):
+        raise ValueError(f"{where}: {name} must hold integer indices, got dtype {a.dtype}")
+    if not want_int and not np.issubdtype(a.dtype, np.floating):
+        raise ValueError(f"{where}: {name} must be a floating-point array, got dtype "
+                         f"{a.dtype}; convert it with {name}.astype(float)")
+
+
+def check_finite(where, **arrays):
+    """Raise ValueError if any named array holds NaN or inf."""
+    for name, a in arrays.items():
+        if not np.all(np.isfinite(a)):
+            raise ValueError(f"{where}: {name} contains NaN or inf")
+
+
+def check_choice(where, name, value, choices):
+    """Raise ValueError unless value is one of choices."""
+    if value not in choices:
+        raise ValueError(f"{where}: {name} must be one of {choices}, got {value!r}")

@@ -1,0 +1,143 @@
+"""A vanilla (Elman) recurrent layer, forward and backward, in numpy.
+
+Dimensions: N batch, T time steps, D input features, H hidden units.
+
+Notes
+-----
+One step reads an input x_t and the previous hidden state h_{t-1}:
+
+    a_t = x_t @ Wx + h_{t-1} @ Wh + b        (N, H)
+    h_t = tanh(a_t)        (or relu(a_t))
+
+Backpropagation through time (BPTT) runs the same step backwards. The
+gradient reaching h_t comes from the loss at step t *and* from step t+1:
+
+    da_t        = (dh_t + dh_next) * tanh'(a_t),   tanh'(a_t) = 1 - h_t**2
+    dh_{t-1}   += da_t @ Wh.T        # note the transpose
+    dWh        += h_{t-1}.T @ da_t
+
+The sequence functions hoist the input projection x @ Wx out of the time
+loop (one (N*T, D) @ (D, H) product), and likewise the weight gradients, so
+the only Python loop is over time, and it holds one small product per step.
+"""
+import numpy as np
+
+from ._checks import check_arrays, check_choice, check_finite
+
+ACTIVATIONS = ("tanh", "relu")
+
+
+def _activate(a, activation):
+    return np.tanh(a) if activation == "tanh" else np.maximum(a, 0.0)
+
+
+def _activation_grad(h, activation):
+    """Derivative of the activation, written in terms of its output h."""
+    return 1.0 - h * h if activation == "tanh" else (h > 0).astype(h.dtype)
+
+
+def rnn_step_forward(x, h_prev, Wx, Wh, b, activation="tanh"):
+    """One time step of a vanilla RNN.
+
+    Inputs:
+    - x: (N, D) inputs at this step
+    - h_prev: (N, H) hidden state from the previous step
+    - Wx: (D, H) input-to-hidden weights
+    - Wh: (H, H) hidden-to-hidden (recurrent) weights
+    - b: (H,) bias
+    - activation: "tanh" (default) or "relu"
+
+    Returns:
+    - h: (N, H) next hidden state
+    - cache: what rnn_step_backward needs
+    """
+    check_arrays("rnn_step_forward", x=(x, "N,D"), h_prev=(h_prev, "N,H"),
+                 Wx=(Wx, "D,H"), Wh=(Wh, "H,H"), b=(b, "H"))
+    check_choice("rnn_step_forward", "activation", activation, ACTIVATIONS)
+    h = _activate(x @ Wx + h_prev @ Wh + b, activation)  # (N, H)
+    cache = (x, h_prev, Wx, Wh, h, activation)
+    return h, cache
+
+
+def rnn_step_backward(dh, cache):
+    """Backward pass for one time step.
+
+    Inputs:
+    - dh: (N, H) gradient of the loss with respect to the output h
+    - cache: from rnn_step_forward
+
+    Returns:
+    - dx: (N, D), dh_prev: (N, H), dWx: (D, H), dWh: (H, H), db: (H,)
+    """
+    x, h_prev, Wx, Wh, h, activation = cache
+    check_arrays("rnn_step_backward", dh=(dh, "N,H"), h=(h, "N,H"))
+    # Through the nonlinearity: gradient with respect to the pre-activation a.
+    da = dh * _activation_grad(h, activation)  # (N, H)
+    # a = x @ Wx + h_prev @ Wh + b, so each input gets da times its weight, transposed.
+    dx = da @ Wx.T
+    dh_prev = da @ Wh.T
+    dWx = x.T @ da
+    dWh = h_prev.T @ da
+    db = da.sum(axis=0)
+    return dx, dh_prev, dWx, dWh, db
+
+
+def rnn_forward(x, h0, Wx, Wh, b, activation="tanh"):
+    """Run a vanilla RNN over a whole batch of sequences.
+
+    Inputs:
+    - x: (N, T, D) input sequences
+    - h0: (N, H) initial hidden state
+    - Wx: (D, H), Wh: (H, H), b: (H,) as in rnn_step_forward
+    - activation: "tanh" (default) or "relu"
+
+    Returns:
+    - h: (N, T, H) hidden state at every step
+    - cache: what rnn_backward needs
+    """
+    dims = check_arrays("rnn_forward", x=(x, "N,T,D"), h0=(h0, "N,H"),
+                        Wx=(Wx, "D,H"), Wh=(Wh, "H,H"), b=(b, "H"))
+    check_finite("rnn_forward", x=x, h0=h0, Wx=Wx, Wh=Wh, b=b)
+    check_choice("rnn_forward", "activation", activation, ACTIVATIONS)
+    N, T, D, H = dims["N"], dims["T"], dims["D"], dims["H"]
+    # Project the inputs of all T steps at once: x_t @ Wx + b for every t.
+    xw = (x.reshape(N * T, D) @ Wx).reshape(N, T, H) + b  # (N, T, H)
+    h = np.empty((N, T, H), dtype=np.result_type(x, h0, Wx))
+    h_t = h0
+    for t in range(T):
+        # The same step as rnn_step_forward, with its input part precomputed.
+        h_t = _activate(xw[:, t] + h_t @ Wh, activation)  # (N, H)
+        h[:, t] = h_t
+    cache = (x, h0, Wx, Wh, h, activation)
+    return h, cache
+
+
+def rnn_backward(dh, cache):
+    """Backpropagation through time for rnn_forward.
+
+    Inputs:
+    - dh: (N, T, H) gradient of the loss with respect to every hidden state
+      (zeros at steps where no loss is computed)
+    - cache: from rnn_forward
+
+    Returns:
+    - dx: (N, T, D), dh0: (N, H), dWx: (D, H), dWh: (H, H), db: (H,)
+    """
+    x, h0, Wx, Wh, h, activation = cache
+    dims = check_arrays("rnn_backward", dh=(dh, "N,T,H"), h=(h, "N,T,H"))
+    N, T, H = dims["N"], dims["T"], dims["H"]
+    D = x.shape[2]
+    dh_act = _activation_grad(h, activation)  # (N, T, H)
+    da = np.empty_like(h)  # gradient at each pre-activation a_t
+    dh_next = np.zeros_like(h0)  # gradient flowing back from step t+1
+    for t in reversed(range(T)):
+        da[:, t] = (dh[:, t] + dh_next) * dh_act[:, t]
+        dh_next = da[:, t] @ Wh.T
+    # Every weight gradient is a sum over steps: do each sum as one product.
+    h_prev = np.concatenate([h0[:, None, :], h[:, :-1]], axis=1)  # (N, T, H)
+    da2 = da.reshape(N * T, H)  # (N*T, H)
+    dx = (da2 @ Wx.T).reshape(N, T, D)
+    dWx = x.reshape(N * T, D).T @ da2
+    dWh = h_prev.reshape(N * T, H).T @ da2
+    db = da2.sum(axis=0)
+    return dx, dh_next, dWx, dWh, db
