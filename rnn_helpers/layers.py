@@ -1,0 +1,125 @@
+"""The non-recurrent layers a sequence model needs, forward and backward.
+
+Dimensions: N batch, T time steps, D input features, M outputs, V vocabulary.
+
+Each forward returns (out, cache); each backward takes (dout, cache) and
+returns the gradients of its inputs, in the order of the forward's arguments.
+Losses return (loss, dscores) directly: they end the forward pass.
+"""
+import numpy as np
+
+from ._checks import check_arrays, check_finite
+
+
+def affine_forward(x, w, b):
+    """Fully connected layer: out = x @ w + b.
+
+    Inputs: x (N, D), w (D, M), b (M,). Returns: out (N, M), cache.
+    """
+    check_arrays("affine_forward", x=(x, "N,D"), w=(w, "D,M"), b=(b, "M"))
+    return x @ w + b, (x, w)
+
+
+def affine_backward(dout, cache):
+    """Returns dx (N, D), dw (D, M), db (M,) for dout (N, M)."""
+    x, w = cache
+    check_arrays("affine_backward", dout=(dout, "N,M"), x=(x, "N,D"), w=(w, "D,M"))
+    return dout @ w.T, x.T @ dout, dout.sum(axis=0)
+
+
+def temporal_affine_forward(x, w, b):
+    """The same affine layer applied at every time step.
+
+    Inputs: x (N, T, D), w (D, M), b (M,). Returns: out (N, T, M), cache.
+    """
+    dims = check_arrays("temporal_affine_forward", x=(x, "N,T,D"), w=(w, "D,M"), b=(b, "M"))
+    N, T, D, M = dims["N"], dims["T"], dims["D"], dims["M"]
+    # Fold time into the batch: one product for every step.
+    out = (x.reshape(N * T, D) @ w).reshape(N, T, M) + b
+    return out, (x, w)
+
+
+def temporal_affine_backward(dout, cache):
+    """Returns dx (N, T, D), dw (D, M), db (M,) for dout (N, T, M)."""
+    x, w = cache
+    dims = check_arrays("temporal_affine_backward", dout=(dout, "N,T,M"),
+                        x=(x, "N,T,D"), w=(w, "D,M"))
+    N, T, D, M = dims["N"], dims["T"], dims["D"], dims["M"]
+    dout2 = dout.reshape(N * T, M)  # (N*T, M)
+    dx = (dout2 @ w.T).reshape(N, T, D)
+    dw = x.reshape(N * T, D).T @ dout2
+    return dx, dw, dout2.sum(axis=0)
+
+
+def embedding_forward(idx, W):
+    """Look up a D-dimensional vector for every token index.
+
+    Inputs: idx (N, T) integers in [0, V), W (V, D). Returns: out (N, T, D), cache.
+    """
+    dims = check_arrays("embedding_forward", idx=(idx, "int:N,T"), W=(W, "V,D"))
+    if idx.size and (idx.min() < 0 or idx.max() >= dims["V"]):
+        raise ValueError(f"embedding_forward: idx must lie in [0, {dims['V']}) for W of "
+                         f"shape {W.shape}, got values from {idx.min()} to {idx.max()}")
+    return W[idx], (idx, W.shape)
+
+
+def embedding_backward(dout, cache):
+    """Returns dW (V, D) for dout (N, T, D).
+
+    A token that appears several times collects the sum of its gradients,
+    which is what np.add.at does (plain dW[idx] += dout would keep only one).
+    """
+    idx, W_shape = cache
+    check_arrays("embedding_backward", dout=(dout, "N,T,D"), idx=(idx, "int:N,T"))
+    dW = np.zeros(W_shape, dtype=dout.dtype)
+    np.add.at(dW, idx, dout)
+    return dW
+
+
+def mse_loss(pred, y):
+    """Mean squared error over every entry, and its gradient.
+
+    Inputs: pred (N, M), y (N, M). Returns: loss (float), dpred (N, M).
+    """
+    check_arrays("mse_loss", pred=(pred, "N,M"), y=(y, "N,M"))
+    diff = pred - y
+    loss = float(np.mean(diff * diff))
+    return loss, 2.0 * diff / diff.size
+
+
+def temporal_softmax_loss(scores, y, mask=None):
+    """Softmax cross-entropy at every time step, averaged over the counted steps.
+
+    Inputs:
+    - scores: (N, T, V) unnormalised log-probabilities
+    - y: (N, T) integer targets in [0, V)
+    - mask: (N, T) booleans, True where the step counts (None: all count)
+
+    Returns:
+    - loss: mean cross-entropy per counted step, in nats (divide by ln 2 for bits)
+    - dscores: (N, T, V)
+    """
+    dims = check_arrays("temporal_softmax_loss", scores=(scores, "N,T,V"), y=(y, "int:N,T"))
+    check_finite("temporal_softmax_loss", scores=scores)
+    N, T, V = dims["N"], dims["T"], dims["V"]
+    if y.size and (y.min() < 0 or y.max() >= V):
+        raise ValueError(f"temporal_softmax_loss: y must lie in [0, {V}), "
+                         f"got values from {y.min()} to {y.max()}")
+    if mask is None:
+        mask = np.ones((N, T), dtype=bool)
+    elif not isinstance(mask, np.ndarray) or mask.shape != (N, T):
+        raise ValueError(f"temporal_softmax_loss: mask must have shape (N, T) = {(N, T)}, "
+                         f"got {getattr(mask, 'shape', type(mask).__name__)}")
+    count = max(int(mask.sum()), 1)
+    s = scores.reshape(N * T, V)  # (N*T, V)
+    yf, mf = y.reshape(N * T), mask.reshape(N * T).astype(scores.dtype)
+    # Log-softmax, shifted by the row maximum so exp never overflows.
+    shifted = s - s.max(axis=1, keepdims=True)
+    log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    rows = np.arange(N * T)
+    loss = -float(np.sum(log_probs[rows, yf] * mf)) / count
+    # d(loss)/d(scores) = softmax - onehot, for the counted steps only.
+    dscores = np.exp(log_probs)
+    dscores[rows, yf] -= 1.0
+    dscores *= mf[:, None] / count
+    return loss, dscores.reshape(N, T, V)

@@ -1,0 +1,143 @@
+"""Small models built from the layers, and a training loop.
+
+ManyToOneRNN reads a sequence and predicts one vector from the last hidden
+state (the sine task of notebook 05: 25 values in, the next value out).
+
+Dimensions: N batch, T time steps, D input features, H hidden units, M outputs.
+"""
+import numpy as np
+
+from . import init, layers, optim, rnn
+from ._checks import check_arrays, check_choice
+
+
+class TrainingDiverged(FloatingPointError):
+    """Raised by fit when the loss becomes NaN or inf."""
+
+
+class ManyToOneRNN:
+    """Vanilla RNN + linear readout of the last hidden state.
+
+        h = rnn_forward(x, 0, Wx, Wh, b)      (N, T, H)
+        y_hat = h[:, -1] @ Wy + by            (N, M)
+
+    params: dict with Wx (D, H), Wh (H, H), b (H,), Wy (H, M), by (M,).
+    init: "xavier" (default), "orthogonal" (Xavier Wx, orthogonal Wh) or
+    "randn" (unscaled standard normal: shown in notebook 05 as a pitfall).
+    """
+
+    def __init__(self, D, H, M, seed=0, init_scheme="xavier", activation="tanh"):
+        check_choice("ManyToOneRNN", "init_scheme", init_scheme, ("xavier", "orthogonal", "randn"))
+        check_choice("ManyToOneRNN", "activation", activation, rnn.ACTIVATIONS)
+        rng = np.random.default_rng(seed)
+        self.activation = activation
+        if init_scheme == "randn":
+            Wx, Wh = rng.normal(size=(D, H)), rng.normal(size=(H, H))
+        else:
+            Wx = init.xavier(D, H, rng)
+            Wh = init.xavier(H, H, rng) if init_scheme == "xavier" else init.orthogonal(H, rng)
+        self.params = {"Wx": Wx, "Wh": Wh, "b": np.zeros(H),
+                       "Wy": init.xavier(H, M, rng), "by": np.zeros(M)}
+
+    def _forward(self, X):
+        p = self.params
+        N, H = X.shape[0], p["Wh"].shape[0]
+        h, cache = rnn.rnn_forward(X, np.zeros((N, H), dtype=X.dtype), p["Wx"], p["Wh"], p["b"],
+                                   self.activation)
+        y_hat, aff_cache = layers.affine_forward(h[:, -1], p["Wy"], p["by"])
+        return h, y_hat, (cache, aff_cache)
+
+    def predict(self, X):
+        """X: (N, T, D) -> predictions (N, M)."""
+        return self._forward(X)[1]
+
+    def loss_and_grads(self, X, y):
+        """Mean squared error on (X, y) and its gradient for every parameter.
+
+        Inputs: X (N, T, D), y (N, M). Returns: loss (float), grads (dict like params).
+        """
+        check_arrays("ManyToOneRNN.loss_and_grads", X=(X, "N,T,D"), y=(y, "N,M"))
+        h, y_hat, (cache, aff_cache) = self._forward(X)
+        loss, dy_hat = layers.mse_loss(y_hat, y)
+        dh_last, dWy, dby = layers.affine_backward(dy_hat, aff_cache)
+        # Only the last step feeds the loss: the other steps get zero from above.
+        dh = np.zeros_like(h)
+        dh[:, -1] = dh_last
+        _, _, dWx, dWh, db = rnn.rnn_backward(dh, cache)
+        return loss, {"Wx": dWx, "Wh": dWh, "b": db, "Wy": dWy, "by": dby}
+
+
+def evaluate(model, X, y):
+    """Mean squared error of model.predict(X) against y."""
+    return layers.mse_loss(model.predict(X), y)[0]
+
+
+def fit(model, X, y, num_epochs=100, batch_size=32, lr=1e-2, lr_decay=1.0, optimizer="adam",
+        clip=None, X_val=None, y_val=None, seed=0, print_every=0):
+    """Train model with minibatches; return the per-epoch history.
+
+    Inputs:
+    - model: has .params (dict) and .loss_and_grads(X, y) -> (loss, grads)
+    - X: (N, T, D) inputs, y: (N, M) targets
+    - num_epochs, batch_size, lr: training settings
+    - lr_decay: the learning rate is multiplied by this after every epoch
+    - optimizer: "adam" or "sgd" (SGD with momentum 0.9)
+    - clip: max global gradient norm, or None for no clipping
+    - X_val, y_val: optional held-out data, scored after every epoch
+    - seed: seeds the shuffling, so a run repeats exactly
+    - print_every: print progress every this many epochs (0: silent)
+
+    Returns:
+    - history: dict of per-epoch lists. "loss" is the mean training loss over
+      every sample of the epoch (each batch weighted by its size), "grad_norm"
+      the largest global gradient norm seen in the epoch (before clipping),
+      and "val_loss" the held-out loss at the end of the epoch (if given).
+
+    Raises TrainingDiverged if a loss or gradient becomes NaN or inf.
+    """
+    check_arrays("fit", X=(X, "N,T,D"), y=(y, "N,M"))
+    check_choice("fit", "optimizer", optimizer, ("adam", "sgd"))
+    if not 0 < lr_decay <= 1:
+        raise ValueError(f"fit: lr_decay must be in (0, 1], got {lr_decay!r}")
+    opt = optim.Adam(model.params, lr=lr) if optimizer == "adam" else \
+        optim.SGD(model.params, lr=lr, momentum=0.9)
+    rng = np.random.default_rng(seed)
+    N = X.shape[0]
+    history = {"loss": [], "grad_norm": []}
+    if X_val is not None:
+        history["val_loss"] = []
+    for epoch in range(1, num_epochs + 1):
+        order = rng.permutation(N)
+        total, max_norm = 0.0, 0.0
+        for start in range(0, N, batch_size):
+            batch = order[start:start + batch_size]
+            loss, grads = model.loss_and_grads(X[batch], y[batch])
+            norm = optim.global_norm(grads) if clip is None else optim.clip_grad_norm(grads, clip)
+            if not (np.isfinite(loss) and np.isfinite(norm)):
+                raise TrainingDiverged(_divergence_message(epoch, start // batch_size, loss, norm, lr, clip))
+            opt.step(grads)
+            total += loss * len(batch)  # weight by batch size: the last batch may be short
+            max_norm = max(max_norm, norm)
+        opt.lr *= lr_decay
+        history["loss"].append(total / N)
+        history["grad_norm"].append(max_norm)
+        if X_val is not None:
+            history["val_loss"].append(evaluate(model, X_val, y_val))
+        if print_every and (epoch % print_every == 0 or epoch == num_epochs):
+            print(_progress_line(epoch, num_epochs, history))
+    return history
+
+
+def _progress_line(epoch, num_epochs, history):
+    line = f"epoch {epoch:4d}/{num_epochs}  train loss {history['loss'][-1]:.3g}"
+    if "val_loss" in history:
+        line += f"  held-out loss {history['val_loss'][-1]:.3g}"
+    return line
+
+
+def _divergence_message(epoch, batch, loss, norm, lr, clip):
+    tips = [f"a smaller learning rate (lr={lr:g} now; try {lr / 10:g})"]
+    tips.append("gradient clipping (clip=1.0)" if clip is None else f"a tighter clip (clip={clip:g} now)")
+    tips.append("a scaled initialisation (init_scheme='xavier') if you used 'randn'")
+    return (f"training diverged at epoch {epoch}, batch {batch}: loss {loss:.3g}, "
+            f"gradient norm {norm:.3g}. Try " + ", or ".join(tips) + ".")
