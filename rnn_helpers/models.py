@@ -111,8 +111,10 @@ def fit(model, X, y, num_epochs=100, batch_size=32, lr=1e-2, lr_decay=1.0, optim
         total, max_norm = 0.0, 0.0
         for start in range(0, N, batch_size):
             batch = order[start:start + batch_size]
-            loss, grads = model.loss_and_grads(X[batch], y[batch])
-            norm = optim.global_norm(grads) if clip is None else optim.clip_grad_norm(grads, clip)
+            # Overflow is expected when training diverges: it is caught just below.
+            with np.errstate(over="ignore", invalid="ignore"):
+                loss, grads = model.loss_and_grads(X[batch], y[batch])
+                norm = optim.global_norm(grads) if clip is None else optim.clip_grad_norm(grads, clip)
             if not (np.isfinite(loss) and np.isfinite(norm)):
                 raise TrainingDiverged(_divergence_message(epoch, start // batch_size, loss, norm, lr, clip))
             opt.step(grads)
@@ -126,6 +128,30 @@ def fit(model, X, y, num_epochs=100, batch_size=32, lr=1e-2, lr_decay=1.0, optim
         if print_every and (epoch % print_every == 0 or epoch == num_epochs):
             print(_progress_line(epoch, num_epochs, history))
     return history
+
+
+def forecast(predict, X, steps):
+    """Predict `steps` values ahead by feeding each prediction back in.
+
+    The window slides: after each prediction the oldest value drops out and
+    the prediction is appended, so every call sees T values, as in training.
+
+    Inputs:
+    - predict: function (N, T, D) -> (N, D), e.g. model.predict
+    - X: (N, T, D) starting windows
+    - steps: number of values to predict
+
+    Returns: (N, steps, D) predictions.
+    """
+    check_arrays("forecast", X=(X, "N,T,D"))
+    if not isinstance(steps, (int, np.integer)) or steps < 1:
+        raise ValueError(f"forecast: steps must be a positive integer, got {steps!r}")
+    window = X.copy()
+    out = np.empty((X.shape[0], steps, X.shape[2]), dtype=X.dtype)
+    for k in range(steps):
+        out[:, k] = predict(window)
+        window = np.concatenate([window[:, 1:], out[:, k:k + 1]], axis=1)
+    return out
 
 
 def _progress_line(epoch, num_epochs, history):

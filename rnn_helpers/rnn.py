@@ -141,3 +141,28 @@ def rnn_backward(dh, cache):
     dWh = h_prev.reshape(N * T, H).T @ da2
     db = da2.sum(axis=0)
     return dx, dh_next, dWx, dWh, db
+
+
+def bptt_grad_norms(dh_last, cache):
+    """How big the gradient is at every step when the loss reads only h_T.
+
+    Runs the backward recurrence dh_{t-1} = (dh_t * act'(a_t)) @ Wh.T from
+    the last step to the first and records the norm of dL/dh_t at each step.
+
+    Inputs:
+    - dh_last: (N, H) gradient of the loss with respect to the last state h_T
+    - cache: from rnn_forward
+
+    Returns:
+    - norms: (T,) mean over the batch of ||dL/dh_t||, for t = 1..T
+      (norms[-1] is the last step, norms[0] the first)
+    """
+    x, h0, Wx, Wh, h, activation = cache
+    dims = check_arrays("bptt_grad_norms", dh_last=(dh_last, "N,H"), h=(h, "N,T,H"))
+    T = dims["T"]
+    norms = np.empty(T)
+    dh_t = dh_last
+    for t in reversed(range(T)):
+        norms[t] = np.linalg.norm(dh_t, axis=1).mean()
+        dh_t = (dh_t * _activation_grad(h[:, t], activation)) @ Wh.T
+    return norms

@@ -1,0 +1,122 @@
+"""The notebooks' plots, one call each, so a notebook cell stays short.
+
+Every function draws a new figure and returns it; end the notebook line with
+";" so Jupyter shows the figure once.
+"""
+import matplotlib.pyplot as plt
+import numpy as np
+
+COLORS = {"train": "#1f77b4", "held-out": "#d62728", "model": "#2ca02c"}
+
+
+def _log_axes(ax, xlabel, ylabel, title):
+    ax.set_yscale("log")
+    ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
+    ax.grid(True, which="major", alpha=0.3)
+
+
+def plot_sine_split(train_stop=250, test_start=300, test_stop=400):
+    """The series sin(t) at integer t, with the training and held-out ranges marked."""
+    t = np.arange(test_stop)
+    fig, ax = plt.subplots(figsize=(10, 2.8))
+    ax.plot(t, np.sin(t), color="0.75", lw=0.8, zorder=1)
+    ax.scatter(t[:train_stop], np.sin(t[:train_stop]), s=6, color=COLORS["train"],
+               label=f"training: t = 0..{train_stop - 1}")
+    ax.scatter(t[test_start:], np.sin(t[test_start:]), s=6, color=COLORS["held-out"],
+               label=f"held-out: t = {test_start}..{test_stop - 1}")
+    ax.axvspan(train_stop - 0.5, test_start - 0.5, color="0.92", zorder=0)
+    ax.text((train_stop + test_start) / 2, 0, "unused\ngap", ha="center", va="center", fontsize=9)
+    ax.set(xlabel="time step t", ylabel="sin(t)", xlim=(-2, test_stop + 1))
+    ax.legend(loc="lower left", fontsize=8, ncol=2)
+    fig.tight_layout()
+    return fig
+
+
+def plot_history(history, title="training"):
+    """Per-epoch training loss (and held-out loss, if recorded) on a log scale."""
+    fig, ax = plt.subplots(figsize=(6, 3.5))
+    epochs = np.arange(1, len(history["loss"]) + 1)
+    ax.plot(epochs, history["loss"], color=COLORS["train"], label="training (epoch mean)")
+    if "val_loss" in history:
+        ax.plot(epochs, history["val_loss"], color=COLORS["held-out"], label="held-out")
+    _log_axes(ax, "epoch", "mean squared error", title)
+    ax.legend()
+    fig.tight_layout()
+    return fig
+
+
+def plot_predictions(t, y_true, preds):
+    """Targets against predictions (left) and each method's absolute error (right).
+
+    t: (N,) time of each target; y_true: (N,); preds: dict label -> (N,).
+    """
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 3.5))
+    ax1.plot(t, y_true, "k.", ms=7, label="true sin(t)")
+    for label, p in preds.items():
+        ax1.plot(t, p, ".-", ms=3, lw=0.8, label=label)
+        ax2.plot(t, np.maximum(np.abs(p - y_true), 1e-17), ".-", ms=3, lw=0.8, label=label)
+    ax1.set(xlabel="time step t of the target", ylabel="value", title="held-out predictions")
+    ax1.legend(fontsize=8, loc="lower left")
+    _log_axes(ax2, "time step t of the target", "|prediction - truth|", "held-out error")
+    ax2.legend(fontsize=8, loc="lower left")
+    fig.tight_layout()
+    return fig
+
+
+def plot_horizon_errors(errors):
+    """Mean squared error against how many steps ahead we forecast.
+
+    errors: dict label -> (K,) MSE at horizons 1..K.
+    """
+    fig, ax = plt.subplots(figsize=(6.5, 3.5))
+    for label, e in errors.items():
+        ax.plot(np.arange(1, len(e) + 1), np.maximum(e, 1e-32), ".-", label=label)
+    _log_axes(ax, "steps ahead (each prediction fed back in)", "mean squared error",
+              "error grows with the forecast horizon")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def plot_grad_norms(norms):
+    """||dL/dh_t|| at every step t, when the loss reads only the last state.
+
+    norms: dict label -> (T,) norms for t = 1..T.
+    """
+    fig, ax = plt.subplots(figsize=(6.5, 3.5))
+    for label, n in norms.items():
+        ax.plot(np.arange(1, len(n) + 1), n, ".-", label=label)
+    _log_axes(ax, "time step t (the loss is at the last step)", r"$\|\partial L / \partial h_t\|$",
+              "gradient size through time")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def plot_hidden_histograms(hidden):
+    """Histograms of hidden-state values; tanh saturates near -1 and +1.
+
+    hidden: dict label -> array of hidden states (any shape).
+    """
+    fig, axes = plt.subplots(1, len(hidden), figsize=(5 * len(hidden), 3), squeeze=False)
+    for ax, (label, h) in zip(axes[0], hidden.items()):
+        ax.hist(np.ravel(h), bins=np.linspace(-1, 1, 41), color="0.4")
+        saturated = np.mean(np.abs(h) > 0.99)
+        ax.set(xlabel="hidden value h", ylabel="count",
+               title=f"{label}: {saturated:.0%} with |h| > 0.99")
+    fig.tight_layout()
+    return fig
+
+
+def plot_loss_records(curves, title="what the loss curve records"):
+    """Several per-epoch loss records of the same run, on a log scale.
+
+    curves: dict label -> (num_epochs,) values.
+    """
+    fig, ax = plt.subplots(figsize=(6.5, 3.5))
+    for label, c in curves.items():
+        ax.plot(np.arange(1, len(c) + 1), c, ".-", ms=3, label=label)
+    _log_axes(ax, "epoch", "recorded loss", title)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
