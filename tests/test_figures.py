@@ -1,0 +1,93 @@
+"""Tests for rnn_helpers.figures: the right boxes are drawn, bad T is refused,
+and main() writes every registered figure as a PNG."""
+import matplotlib
+import matplotlib.pyplot as plt
+import pytest
+
+from rnn_helpers import figures
+from rnn_helpers.figures import FIGURES, draw_unrolled_rnn, main
+
+matplotlib.use("Agg")
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def _texts(fig):
+    """Every string drawn on the figure's axes."""
+    return [t.get_text() for ax in fig.axes for t in ax.texts]
+
+
+def _labels(fig, kind):
+    """The labels of the boxes of one kind ("input", "hidden", "output")."""
+    return [t.get_text() for ax in fig.axes for t in ax.texts if t.get_gid() == kind]
+
+
+@pytest.mark.parametrize("T", [3, 5])
+def test_one_hidden_box_per_step_plus_the_folded_cell(T):
+    fig = draw_unrolled_rnn(T=T)
+    hidden = _labels(fig, "hidden")
+    # T unrolled cells h_1..h_T, plus the folded cell h_t on the left.
+    assert sorted(hidden) == sorted([f"$h_{{{t}}}$" for t in range(1, T + 1)] + ["$h_t$"])
+    assert len(_labels(fig, "input")) == T + 1
+    # h_0 enters from the left; every step's h box has a "h_" label.
+    texts = _texts(fig)
+    assert "$h_0$" in texts
+    assert sum(1 for s in texts if s.startswith("$h_")) == T + 2  # h_0, h_t, h_1..h_T
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("T", [3, 5])
+def test_many_to_one_reads_out_once_many_to_many_every_step(T):
+    one = draw_unrolled_rnn(T=T, many_to_one=True)
+    many = draw_unrolled_rnn(T=T, many_to_one=False)
+    # Unrolled outputs, plus one for the folded cell in each case.
+    assert len(_labels(one, "output")) == 1 + 1
+    assert len(_labels(many, "output")) == T + 1
+    assert any(f"h_{{{T}}} W_y + b_y" in s for s in _texts(one))
+    assert {rf"$\hat{{y}}_{{{t}}}$" for t in range(1, T + 1)} <= set(_labels(many, "output"))
+    plt.close(one)
+    plt.close(many)
+
+
+def test_caption_and_weight_labels():
+    T = 4
+    fig = draw_unrolled_rnn(T=T)
+    texts = _texts(fig)
+    assert any("the same" in s and "at every step" in s for s in texts)
+    # One W_x per input arrow, one W_h per recurrent arrow (h_0 -> h_1 included)
+    # and for the folded self-loop, one W_y per readout.
+    assert texts.count("$W_x$") == T + 1
+    assert texts.count("$W_h$") == T + 1
+    assert texts.count("$W_y$") == 2
+    plt.close(fig)
+
+
+def test_draws_on_a_given_axes():
+    fig, ax = plt.subplots()
+    assert draw_unrolled_rnn(T=2, ax=ax) is fig
+    assert len(_labels(fig, "hidden")) == 3
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("T", [0, -2, 2.5, "4", True, None])
+def test_bad_T_is_refused(T):
+    with pytest.raises(ValueError, match="T must be a positive integer"):
+        draw_unrolled_rnn(T=T)
+    assert plt.get_fignums() == []  # nothing half-drawn is left open
+
+
+def test_main_writes_every_figure_as_png(tmp_path, capsys):
+    paths = main(tmp_path)
+    assert sorted(p.name for p in paths) == sorted(FIGURES)
+    for name in FIGURES:
+        data = (tmp_path / name).read_bytes()
+        assert len(data) > 1000
+        assert data[:8] == PNG_SIGNATURE
+    # Each path written is printed, and no figure is left open.
+    assert capsys.readouterr().out.split() == [str(p) for p in paths]
+    assert plt.get_fignums() == []
+
+
+def test_image_dir_is_at_the_repository_root():
+    assert figures.IMAGE_DIR.name == "Image"
+    assert (figures.IMAGE_DIR.parent / "rnn_helpers" / "figures.py").is_file()
