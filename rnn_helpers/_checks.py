@@ -18,7 +18,8 @@ def check_arrays(where, **specs):
       dimension names such as "N,T,D" (or "" for a scalar). A name is bound the
       first time it is seen, so later arrays must agree with earlier ones. A
       leading "int:" on the shape asks for an integer array instead of a
-      floating-point one.
+      floating-point one. Put arrays the caller did not pass (from a cache)
+      first, so a mismatch is blamed on the argument the caller got wrong.
 
     Returns:
     - dims: dict dimension name -> size, e.g. {"N": 4, "T": 5, "D": 3}.
@@ -36,9 +37,9 @@ def check_arrays(where, **specs):
                              f"with {len(names)} dimensions, got shape {a.shape}")
         for dim, size in zip(names, a.shape):
             if dims.setdefault(dim, size) != size:
-                expected = tuple(dims.get(d, "?") for d in names)
+                expected = ", ".join(str(dims.get(d, "?")) for d in names)
                 raise ValueError(f"{where}: {name} must have shape ({', '.join(names)}) "
-                                 f"= {expected}, got {a.shape}")
+                                 f"= ({expected}), got {a.shape}")
     return dims
 
 

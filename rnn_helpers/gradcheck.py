@@ -34,11 +34,13 @@ def numerical_gradient(f, x, df=None, h=1e-5):
     for _ in it:
         i = it.multi_index
         old = x[i]
-        x[i] = old + h
-        f_plus = np.array(f(x), dtype=np.float64)  # copy: f may return a view
-        x[i] = old - h
-        f_minus = np.array(f(x), dtype=np.float64)
-        x[i] = old
+        try:
+            x[i] = old + h
+            f_plus = np.array(f(x), dtype=np.float64)  # copy: f may return a view
+            x[i] = old - h
+            f_minus = np.array(f(x), dtype=np.float64)
+        finally:
+            x[i] = old  # restore x even if f raised
         diff = f_plus - f_minus
         grad[i] = (diff if df is None else diff * df).sum() / (2 * h)
     return grad

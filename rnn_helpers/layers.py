@@ -23,7 +23,7 @@ def affine_forward(x, w, b):
 def affine_backward(dout, cache):
     """Returns dx (N, D), dw (D, M), db (M,) for dout (N, M)."""
     x, w = cache
-    check_arrays("affine_backward", dout=(dout, "N,M"), x=(x, "N,D"), w=(w, "D,M"))
+    check_arrays("affine_backward", x=(x, "N,D"), w=(w, "D,M"), dout=(dout, "N,M"))
     return dout @ w.T, x.T @ dout, dout.sum(axis=0)
 
 
@@ -42,8 +42,8 @@ def temporal_affine_forward(x, w, b):
 def temporal_affine_backward(dout, cache):
     """Returns dx (N, T, D), dw (D, M), db (M,) for dout (N, T, M)."""
     x, w = cache
-    dims = check_arrays("temporal_affine_backward", dout=(dout, "N,T,M"),
-                        x=(x, "N,T,D"), w=(w, "D,M"))
+    dims = check_arrays("temporal_affine_backward", x=(x, "N,T,D"), w=(w, "D,M"),
+                        dout=(dout, "N,T,M"))
     N, T, D, M = dims["N"], dims["T"], dims["D"], dims["M"]
     dout2 = dout.reshape(N * T, M)  # (N*T, M)
     dx = (dout2 @ w.T).reshape(N, T, D)
@@ -70,7 +70,7 @@ def embedding_backward(dout, cache):
     which is what np.add.at does (plain dW[idx] += dout would keep only one).
     """
     idx, W_shape = cache
-    check_arrays("embedding_backward", dout=(dout, "N,T,D"), idx=(idx, "int:N,T"))
+    check_arrays("embedding_backward", idx=(idx, "int:N,T"), dout=(dout, "N,T,D"))
     dW = np.zeros(W_shape, dtype=dout.dtype)
     np.add.at(dW, idx, dout)
     return dW

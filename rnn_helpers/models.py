@@ -73,7 +73,7 @@ def evaluate(model, X, y):
 
 
 def fit(model, X, y, num_epochs=100, batch_size=32, lr=1e-2, lr_decay=1.0, optimizer="adam",
-        clip=None, X_val=None, y_val=None, seed=0, print_every=0):
+        clip=None, X_val=None, y_val=None, seed=0, print_every=0, callback=None):
     """Train model with minibatches; return the per-epoch history.
 
     Inputs:
@@ -86,6 +86,7 @@ def fit(model, X, y, num_epochs=100, batch_size=32, lr=1e-2, lr_decay=1.0, optim
     - X_val, y_val: optional held-out data, scored after every epoch
     - seed: seeds the shuffling, so a run repeats exactly
     - print_every: print progress every this many epochs (0: silent)
+    - callback: optional function callback(epoch, model), called after every epoch
 
     Returns:
     - history: dict of per-epoch lists. "loss" is the mean training loss over
@@ -125,6 +126,8 @@ def fit(model, X, y, num_epochs=100, batch_size=32, lr=1e-2, lr_decay=1.0, optim
         history["grad_norm"].append(max_norm)
         if X_val is not None:
             history["val_loss"].append(evaluate(model, X_val, y_val))
+        if callback is not None:
+            callback(epoch, model)
         if print_every and (epoch % print_every == 0 or epoch == num_epochs):
             print(_progress_line(epoch, num_epochs, history))
     return history

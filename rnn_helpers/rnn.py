@@ -53,6 +53,7 @@ def rnn_step_forward(x, h_prev, Wx, Wh, b, activation="tanh"):
     """
     check_arrays("rnn_step_forward", x=(x, "N,D"), h_prev=(h_prev, "N,H"),
                  Wx=(Wx, "D,H"), Wh=(Wh, "H,H"), b=(b, "H"))
+    check_finite("rnn_step_forward", x=x, h_prev=h_prev, Wx=Wx, Wh=Wh, b=b)
     check_choice("rnn_step_forward", "activation", activation, ACTIVATIONS)
     h = _activate(x @ Wx + h_prev @ Wh + b, activation)  # (N, H)
     cache = (x, h_prev, Wx, Wh, h, activation)
@@ -70,7 +71,7 @@ def rnn_step_backward(dh, cache):
     - dx: (N, D), dh_prev: (N, H), dWx: (D, H), dWh: (H, H), db: (H,)
     """
     x, h_prev, Wx, Wh, h, activation = cache
-    check_arrays("rnn_step_backward", dh=(dh, "N,H"), h=(h, "N,H"))
+    check_arrays("rnn_step_backward", h=(h, "N,H"), dh=(dh, "N,H"))
     # Through the nonlinearity: gradient with respect to the pre-activation a.
     da = dh * _activation_grad(h, activation)  # (N, H)
     # a = x @ Wx + h_prev @ Wh + b, so each input gets da times its weight, transposed.
@@ -124,7 +125,7 @@ def rnn_backward(dh, cache):
     - dx: (N, T, D), dh0: (N, H), dWx: (D, H), dWh: (H, H), db: (H,)
     """
     x, h0, Wx, Wh, h, activation = cache
-    dims = check_arrays("rnn_backward", dh=(dh, "N,T,H"), h=(h, "N,T,H"))
+    dims = check_arrays("rnn_backward", h=(h, "N,T,H"), dh=(dh, "N,T,H"))
     N, T, H = dims["N"], dims["T"], dims["H"]
     D = x.shape[2]
     dh_act = _activation_grad(h, activation)  # (N, T, H)
@@ -158,7 +159,7 @@ def bptt_grad_norms(dh_last, cache):
       (norms[-1] is the last step, norms[0] the first)
     """
     x, h0, Wx, Wh, h, activation = cache
-    dims = check_arrays("bptt_grad_norms", dh_last=(dh_last, "N,H"), h=(h, "N,T,H"))
+    dims = check_arrays("bptt_grad_norms", h=(h, "N,T,H"), dh_last=(dh_last, "N,H"))
     T = dims["T"]
     norms = np.empty(T)
     dh_t = dh_last

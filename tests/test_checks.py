@@ -1,0 +1,107 @@
+"""Tests for rnn_helpers/_checks.py: the input checks behind every public function.
+
+Each error must say where it happened, which argument is wrong, what shape
+was expected and what shape was received.
+"""
+import numpy as np
+import pytest
+
+from rnn_helpers._checks import check_arrays, check_choice, check_finite
+
+
+# --------------------------------------------------------- check_arrays
+
+def test_check_arrays_binds_and_returns_dimensions():
+    dims = check_arrays("f", x=(np.zeros((3, 4, 5)), "N,T,D"),
+                        h0=(np.zeros((3, 6)), "N,H"),
+                        Wx=(np.zeros((5, 6)), "D,H"))
+    assert dims == {"N": 3, "T": 4, "D": 5, "H": 6}
+
+
+def test_check_arrays_allows_spaces_and_scalars():
+    dims = check_arrays("f", W=(np.zeros((2, 3)), " D , H "), s=(np.array(1.5), ""))
+    assert dims == {"D": 2, "H": 3}
+
+
+def test_check_arrays_mismatch_names_argument_expected_and_received():
+    # H is bound to 6 by h; Wh then arrives as (6, 7).
+    with pytest.raises(ValueError, match=r"^f: Wh must have shape \(H, H\) = \(6, 6\), "
+                                         r"got \(6, 7\)$"):
+        check_arrays("f", h=(np.zeros((3, 6)), "N,H"), Wh=(np.zeros((6, 7)), "H,H"))
+
+
+def test_check_arrays_mismatch_within_one_array():
+    # A square-by-name array that is not square: bound and contradicted at once.
+    with pytest.raises(ValueError, match=r"f: Wh must have shape \(H, H\) = \(5, 5\), "
+                                         r"got \(5, 4\)"):
+        check_arrays("f", Wh=(np.zeros((5, 4)), "H,H"))
+
+
+def test_check_arrays_wrong_number_of_dimensions():
+    with pytest.raises(ValueError, match=r"f: x must have shape \(N, T, D\) with 3 "
+                                         r"dimensions, got shape \(4, 5\)"):
+        check_arrays("f", x=(np.zeros((4, 5)), "N,T,D"))
+
+
+def test_check_arrays_int_prefix_accepts_integers_and_binds_dims():
+    dims = check_arrays("f", idx=(np.zeros((2, 7), dtype=np.int64), "int:N,T"),
+                        x=(np.zeros((2, 7, 3)), "N,T,D"))
+    assert dims == {"N": 2, "T": 7, "D": 3}
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.bool_])
+def test_check_arrays_int_prefix_rejects_non_integers(dtype):
+    with pytest.raises(ValueError, match=r"f: idx must hold integer indices, got dtype"):
+        check_arrays("f", idx=(np.zeros(3, dtype=dtype), "int:N"))
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_check_arrays_accepts_floats(dtype):
+    assert check_arrays("f", x=(np.zeros(3, dtype=dtype), "N")) == {"N": 3}
+
+
+@pytest.mark.parametrize("dtype", [np.int64, np.int32, np.bool_, np.complex128])
+def test_check_arrays_requires_float_without_int_prefix(dtype):
+    with pytest.raises(ValueError, match=r"f: x must be a floating-point array, got dtype "
+                                         r".*; convert it with x\.astype\(float\)"):
+        check_arrays("f", x=(np.zeros(3, dtype=dtype), "N"))
+
+
+@pytest.mark.parametrize("value, got", [([1.0, 2.0], "list"), (1.0, "float"),
+                                        (None, "NoneType")])
+def test_check_arrays_rejects_non_arrays(value, got):
+    with pytest.raises(ValueError, match=rf"f: x must be a numpy array of shape \(N, D\), "
+                                         rf"got {got}"):
+        check_arrays("f", x=(value, "N,D"))
+
+
+def test_check_arrays_checks_in_argument_order():
+    # The first argument binds the sizes, so the error blames the later one.
+    with pytest.raises(ValueError, match=r"f: b must have shape"):
+        check_arrays("f", a=(np.zeros(3), "N"), b=(np.zeros(4), "N"))
+
+
+# --------------------------------------------------------- check_finite
+
+def test_check_finite_accepts_finite_arrays():
+    check_finite("f", x=np.zeros(3), W=np.ones((2, 2)))
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_check_finite_names_the_bad_argument(bad):
+    W = np.ones((2, 2))
+    W[1, 0] = bad
+    with pytest.raises(ValueError, match=r"^f: W contains NaN or inf$"):
+        check_finite("f", x=np.zeros(3), W=W)
+
+
+# --------------------------------------------------------- check_choice
+
+def test_check_choice_accepts_a_listed_value():
+    check_choice("f", "activation", "relu", ("tanh", "relu"))
+
+
+def test_check_choice_message_lists_choices_and_value():
+    with pytest.raises(ValueError, match=r"^f: activation must be one of \('tanh', 'relu'\), "
+                                         r"got 'Tanh'$"):
+        check_choice("f", "activation", "Tanh", ("tanh", "relu"))
