@@ -52,3 +52,28 @@ def rel_error(a, b):
     if a.shape != b.shape:
         raise ValueError(f"rel_error: shapes differ, {a.shape} and {b.shape}")
     return float(np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))))
+
+
+def check_model_gradients(model, X, y, h=1e-5):
+    """Compare model.loss_and_grads with centred differences, parameter by parameter.
+
+    Inputs:
+    - model: has .params (dict of float64 arrays) and .loss_and_grads(X, y)
+      -> (loss, grads), with grads keyed like params
+    - X, y: a small batch (each parameter entry costs two forward passes)
+
+    Returns:
+    - errors: dict parameter name -> relative error (below 1e-7 when correct)
+    """
+    _, grads = model.loss_and_grads(X, y)
+    errors = {}
+    for name, p in model.params.items():
+        def loss_at(value, name=name):
+            model.params[name] = value  # the loss with this parameter set to value
+            return model.loss_and_grads(X, y)[0]
+        try:
+            num = numerical_gradient(loss_at, p.copy(), h=h)
+        finally:
+            model.params[name] = p  # put the original array back
+        errors[name] = rel_error(grads[name], num)
+    return errors

@@ -110,6 +110,8 @@ def temporal_softmax_loss(scores, y, mask=None):
     elif not isinstance(mask, np.ndarray) or mask.shape != (N, T):
         raise ValueError(f"temporal_softmax_loss: mask must have shape (N, T) = {(N, T)}, "
                          f"got {getattr(mask, 'shape', type(mask).__name__)}")
+    elif mask.dtype != bool:
+        raise ValueError(f"temporal_softmax_loss: mask must be a boolean array, got dtype {mask.dtype}")
     count = max(int(mask.sum()), 1)
     s = scores.reshape(N * T, V)  # (N*T, V)
     yf, mf = y.reshape(N * T), mask.reshape(N * T).astype(scores.dtype)

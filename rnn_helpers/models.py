@@ -97,6 +97,11 @@ def fit(model, X, y, num_epochs=100, batch_size=32, lr=1e-2, lr_decay=1.0, optim
     Raises TrainingDiverged if a loss or gradient becomes NaN or inf.
     """
     check_arrays("fit", X=(X, "N,T,D"), y=(y, "N,M"))
+    if (X_val is None) != (y_val is None):
+        raise ValueError("fit: give both X_val and y_val, or neither")
+    if X_val is not None:
+        check_arrays("fit", X=(X, "N,T,D"), y=(y, "N,M"), X_val=(X_val, "N_val,T_val,D"),
+                     y_val=(y_val, "N_val,M"))
     check_choice("fit", "optimizer", optimizer, ("adam", "sgd"))
     if not 0 < lr_decay <= 1:
         raise ValueError(f"fit: lr_decay must be in (0, 1], got {lr_decay!r}")

@@ -6,7 +6,7 @@ form, so a bug here cannot hide behind a matching bug in a backward pass.
 import numpy as np
 import pytest
 
-from rnn_helpers.gradcheck import numerical_gradient, rel_error
+from rnn_helpers.gradcheck import check_model_gradients, numerical_gradient, rel_error
 
 # Centred differences with h = 1e-5 in float64: error O(h**2) ~ 1e-10.
 TOL = 1e-7
@@ -110,3 +110,29 @@ def test_rel_error_shape_mismatch_raises():
     # No silent broadcasting of a (3,) gradient against a (3, 1) one.
     with pytest.raises(ValueError, match=r"rel_error: shapes differ, \(3,\) and \(3, 1\)"):
         rel_error(np.zeros(3), np.zeros((3, 1)))
+
+
+class _Quadratic:
+    """A model with a known gradient: loss = sum(w * X) + sum(w**2)."""
+
+    def __init__(self, wrong=False):
+        self.params = {"w": np.array([0.5, -1.0, 2.0])}
+        self.wrong = wrong
+
+    def loss_and_grads(self, X, y):
+        w = self.params["w"]
+        g = X + (1.0 if self.wrong else 2.0) * w
+        return float(np.sum(w * X) + np.sum(w ** 2)), {"w": g}
+
+
+def test_check_model_gradients_accepts_a_right_gradient_and_restores_params():
+    model = _Quadratic()
+    before = model.params["w"]
+    errors = check_model_gradients(model, np.array([1.0, 2.0, 3.0]), None)
+    assert errors["w"] < 1e-7
+    assert model.params["w"] is before and np.array_equal(before, [0.5, -1.0, 2.0])
+
+
+def test_check_model_gradients_flags_a_wrong_gradient():
+    errors = check_model_gradients(_Quadratic(wrong=True), np.array([1.0, 2.0, 3.0]), None)
+    assert errors["w"] > 1e-2

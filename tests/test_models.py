@@ -1,0 +1,167 @@
+"""Tests for rnn_helpers/models.py: the model's gradients and the fit loop."""
+import numpy as np
+import pytest
+
+from rnn_helpers import data, models
+from rnn_helpers.gradcheck import numerical_gradient, rel_error
+
+TOL = 1e-7  # float64 centred differences
+
+
+@pytest.fixture(scope="module")
+def sine():
+    return data.sine_train_test()
+
+
+# ---------------------------------------------------------------- ManyToOneRNN
+
+@pytest.mark.parametrize("init_scheme", ["xavier", "orthogonal"])
+def test_loss_and_grads_gradcheck_every_parameter(init_scheme):
+    N, T, D, H, M = 4, 6, 2, 5, 3
+    rng = np.random.default_rng(1)
+    X, y = rng.normal(size=(N, T, D)), rng.normal(size=(N, M))
+    model = models.ManyToOneRNN(D, H, M, seed=0, init_scheme=init_scheme)
+    # Non-zero biases, so their gradients are tested away from the starting point.
+    model.params["b"] = rng.normal(size=H) * 0.1
+    model.params["by"] = rng.normal(size=M) * 0.1
+    _, grads = model.loss_and_grads(X, y)
+    assert set(grads) == set(model.params) == {"Wx", "Wh", "b", "Wy", "by"}
+
+    for name, p in model.params.items():
+        def loss_at(value, name=name):
+            model.params[name] = value  # the model reads the array it is given
+            return model.loss_and_grads(X, y)[0]
+
+        num = numerical_gradient(loss_at, p)
+        model.params[name] = p
+        assert grads[name].shape == p.shape
+        assert rel_error(grads[name], num) < TOL, name
+
+
+def test_loss_is_mse_of_predict():
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(4, 6, 2)), rng.normal(size=(4, 3))
+    model = models.ManyToOneRNN(2, 5, 3)
+    loss, _ = model.loss_and_grads(X, y)
+    assert loss == pytest.approx(np.mean((model.predict(X) - y) ** 2), rel=1e-12)
+    assert models.evaluate(model, X, y) == pytest.approx(loss, rel=1e-12)
+
+
+# ---------------------------------------------------------------- fit: bookkeeping
+
+class SpyModel:
+    """Stands in for a model: returns set losses and gradient norms, records each batch."""
+
+    def __init__(self, losses, norms):
+        self.params = {"w": np.zeros(1)}
+        self.losses, self.norms = iter(losses), iter(norms)
+        self.batches = []
+
+    def loss_and_grads(self, X, y):
+        self.batches.append(X[:, 0, 0].astype(int))
+        return next(self.losses), {"w": np.array([next(self.norms)])}
+
+
+def test_fit_history_is_the_sample_weighted_epoch_mean():
+    # 10 samples in batches of 4, 4 and 2: the short last batch counts for less.
+    X = np.arange(10.0).reshape(10, 1, 1)  # the value names the sample
+    y = np.zeros((10, 1))
+    losses = [1.0, 2.0, 10.0,   # epoch 1
+              3.0, 3.0, 3.0]    # epoch 2
+    norms = [3.0, 4.0, 1.0,
+             0.5, 2.0, 0.5]
+    spy = SpyModel(losses, norms)
+    history = models.fit(spy, X, y, num_epochs=2, batch_size=4)
+
+    assert [len(b) for b in spy.batches] == [4, 4, 2, 4, 4, 2]
+    # Every sample is seen exactly once per epoch.
+    for epoch in range(2):
+        seen = np.concatenate(spy.batches[3 * epoch:3 * epoch + 3])
+        np.testing.assert_array_equal(np.sort(seen), np.arange(10))
+    # (4*1 + 4*2 + 2*10) / 10 = 3.2, not the mean of the batch means, 13/3 = 4.33.
+    assert history["loss"] == pytest.approx([3.2, 3.0], rel=1e-15)
+    # grad_norm is the largest global norm of the epoch.
+    assert history["grad_norm"] == pytest.approx([4.0, 2.0], rel=1e-15)
+    assert "val_loss" not in history
+
+
+def test_fit_raises_training_diverged_on_a_nan_loss():
+    X, y = np.zeros((4, 1, 1)), np.zeros((4, 1))
+    spy = SpyModel([0.5, np.nan], [1.0, 1.0])
+    with pytest.raises(models.TrainingDiverged, match=r"epoch 1, batch 1: loss nan") as info:
+        models.fit(spy, X, y, num_epochs=3, batch_size=2, lr=0.5)
+    assert "learning rate" in str(info.value) and "clip" in str(info.value)
+    # TrainingDiverged is a FloatingPointError, so `except FloatingPointError` catches it too.
+    assert isinstance(info.value, FloatingPointError)
+
+
+# ---------------------------------------------------------------- fit: real training
+
+def test_fit_reduces_loss_on_the_sine_task(sine):
+    X_train, y_train, X_test, y_test = sine
+    model = models.ManyToOneRNN(1, 8, 1, seed=0)
+    history = models.fit(model, X_train, y_train, num_epochs=5, lr=1e-2,
+                         X_val=X_test, y_val=y_test)
+    assert len(history["loss"]) == len(history["grad_norm"]) == len(history["val_loss"]) == 5
+    assert history["loss"][-1] < history["loss"][0] / 10
+    # Always predicting 0 scores mean(sin**2) = 0.5; the model must do 10x better.
+    assert np.mean(y_test ** 2) == pytest.approx(0.5, abs=0.05)
+    assert history["val_loss"][-1] < 0.05
+    assert history["val_loss"][-1] == pytest.approx(models.evaluate(model, X_test, y_test), rel=1e-12)
+
+
+def test_fit_with_the_same_seed_repeats_exactly(sine):
+    X_train, y_train, _, _ = sine
+    runs = []
+    for _ in range(2):
+        model = models.ManyToOneRNN(1, 8, 1, seed=3)
+        history = models.fit(model, X_train, y_train, num_epochs=2, seed=7)
+        runs.append((history, model.params))
+    (h1, p1), (h2, p2) = runs
+    assert h1 == h2  # exact float equality, not approx
+    for k in p1:
+        np.testing.assert_array_equal(p1[k], p2[k])
+
+
+def test_divergent_run_raises_training_diverged(sine):
+    X_train, y_train, _, _ = sine
+    # Unscaled randn weights, SGD with momentum and lr = 10: the loss reaches
+    # inf within about 8 epochs (in well under a second).
+    model = models.ManyToOneRNN(1, 16, 1, seed=0, init_scheme="randn")
+    # No np.errstate here on purpose: pyproject turns warnings into errors, so
+    # this also checks that fit reports the overflow as TrainingDiverged rather
+    # than leaking a numpy RuntimeWarning.
+    with pytest.raises(models.TrainingDiverged) as info:
+        models.fit(model, X_train, y_train, num_epochs=20, optimizer="sgd", lr=10.0)
+    message = str(info.value)
+    assert "learning rate" in message and "clip" in message
+    assert "lr=10" in message and "init_scheme='xavier'" in message
+
+
+# ---------------------------------------------------------------- bad input
+
+def test_fit_rejects_bad_shapes_and_settings():
+    model = models.ManyToOneRNN(1, 4, 1)
+    X, y = np.zeros((6, 5, 1)), np.zeros((6, 1))
+    with pytest.raises(ValueError, match=r"fit: X must have shape \(N, T, D\) with 3 dimensions, got shape \(6, 5\)"):
+        models.fit(model, X[..., 0], y, num_epochs=1)
+    with pytest.raises(ValueError, match=r"fit: y must have shape \(N, M\) = \(6, .*\), got \(5, 1\)"):
+        models.fit(model, X, y[:5], num_epochs=1)
+    with pytest.raises(ValueError, match=r"fit: y must have shape \(N, M\) with 2 dimensions, got shape \(6,\)"):
+        models.fit(model, X, y[:, 0], num_epochs=1)
+    with pytest.raises(ValueError, match=r"fit: optimizer must be one of"):
+        models.fit(model, X, y, num_epochs=1, optimizer="rmsprop")
+    with pytest.raises(ValueError, match=r"fit: lr_decay must be in \(0, 1\]"):
+        models.fit(model, X, y, num_epochs=1, lr_decay=0.0)
+    with pytest.raises(ValueError, match=r"lr must be a positive number"):
+        models.fit(model, X, y, num_epochs=1, lr=-1.0)
+
+
+def test_model_rejects_bad_settings_and_inputs():
+    with pytest.raises(ValueError, match=r"ManyToOneRNN: init_scheme must be one of"):
+        models.ManyToOneRNN(1, 4, 1, init_scheme="zeros")
+    with pytest.raises(ValueError, match=r"ManyToOneRNN: activation must be one of"):
+        models.ManyToOneRNN(1, 4, 1, activation="sigmoid")
+    model = models.ManyToOneRNN(2, 4, 3)
+    with pytest.raises(ValueError, match=r"ManyToOneRNN.loss_and_grads: y must have shape \(N, M\)"):
+        model.loss_and_grads(np.zeros((5, 7, 2)), np.zeros(5))
