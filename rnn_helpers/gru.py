@@ -1,0 +1,205 @@
+"""A gated recurrent unit (GRU) layer, forward and backward, in numpy.
+
+Dimensions: N batch, T time steps, D input features, H hidden units.
+
+Notes
+-----
+A GRU keeps one state h and two gates, reset r and update z. This module
+follows the convention of d2l.ai (Dive into Deep Learning, "Gated Recurrent Units"):
+
+    r_t = sigmoid(x_t @ Wxr + h_{t-1} @ Whr + br)          reset gate
+    z_t = sigmoid(x_t @ Wxz + h_{t-1} @ Whz + bz)          update gate
+    n_t = tanh(x_t @ Wxn + (r_t * h_{t-1}) @ Whn + bn)     candidate state
+    h_t = z_t * h_{t-1} + (1 - z_t) * n_t
+
+The weights are stacked in the order (r, z, n): Wx = [Wxr Wxz Wxn] (D, 3H),
+Wh = [Whr Whz Whn] (H, 3H), b = [br bz bn] (3H,).
+
+PyTorch's nn.GRU (and cuDNN) applies the reset gate *after* the product, with
+a second bias inside:
+
+    n_t = tanh(x_t @ W_in + b_in + r_t * (h_{t-1} @ W_hn + b_hn))
+    h_t = (1 - z_t) * n_t + z_t * h_{t-1}
+
+The update gate means the same in both; only the place of r differs, so
+weights trained in one convention do not give the same outputs in the other.
+PyTorch's choice lets one h @ Wh product serve all three gates; here the
+candidate needs its own product with r_t * h_{t-1}, so a step costs two.
+
+Backwards, h_{t-1} reaches h_t directly through z_t, so dh_{t-1} gets a term
+dh_t * z_t with no weight matrix in it: while z stays near 1 the gradient
+passes many steps almost unchanged, as on the cell path of an LSTM.
+
+As in rnn.py, the input projections x @ Wx for all T steps are one product
+before the time loop, and the weight gradients one product each after it.
+"""
+import numpy as np
+
+from ._checks import check_arrays, check_finite
+from .lstm import sigmoid
+
+
+def _check_weights(where, dims, Wx, Wh, b):
+    """Check Wx (D, 3H), Wh (H, 3H), b (3H,) against D and H found earlier.
+
+    check_arrays binds a dimension name to the first size it meets, so it
+    cannot say "3 times H" by itself; this adds that one rule.
+    """
+    sizes = {"D": dims["D"], "H": dims["H"], "3H": 3 * dims["H"]}
+    for name, a, spec in [("Wx", Wx, "D,3H"), ("Wh", Wh, "H,3H"), ("b", b, "3H")]:
+        check_arrays(where, **{name: (a, spec)})  # an array, floating point, right ndim
+        expected = tuple(sizes[d] for d in spec.split(","))
+        if a.shape != expected:
+            raise ValueError(f"{where}: {name} must have shape ({spec.replace(',', ', ')}) "
+                             f"= {expected}, got {a.shape}")
+
+
+def _with_gate_views(cache):
+    """Add cache["r"], ["z"], ["n"]: views into the stacked cache["gates"]."""
+    cache.update(zip("rzn", np.split(cache["gates"], 3, axis=-1)))
+    return cache
+
+
+def _gru_cell(xw, h_prev, Wh):
+    """Gates (N, 3H) and new state (N, H) from the input part xw = x @ Wx + b."""
+    H = h_prev.shape[1]
+    # Reset and update gates share one product with [Whr Whz].
+    rz = sigmoid(xw[:, :2 * H] + h_prev @ Wh[:, :2 * H])  # (N, 2H)
+    r, z = rz[:, :H], rz[:, H:]
+    # The candidate sees the previous state only through the reset gate.
+    n = np.tanh(xw[:, 2 * H:] + (r * h_prev) @ Wh[:, 2 * H:])  # (N, H)
+    h = z * h_prev + (1.0 - z) * n
+    return np.concatenate([rz, n], axis=1), h
+
+
+def _gru_cell_backward(dh, h_prev, gates, Wh):
+    """Gradients at the pre-activations, da: (N, 3H), and at h_prev: (N, H).
+
+    dh is the whole gradient reaching h_t from later on.
+    """
+    H = h_prev.shape[1]
+    r, z, n = np.split(gates, 3, axis=1)
+    # h = z * h_prev + (1 - z) * n, then through tanh and sigmoid.
+    da_n = dh * (1.0 - z) * (1.0 - n * n)
+    da_z = dh * (h_prev - n) * z * (1.0 - z)
+    # The candidate read r * h_prev through Whn.
+    drh = da_n @ Wh[:, 2 * H:].T  # (N, H) gradient at r * h_prev
+    da_r = drh * h_prev * r * (1.0 - r)
+    da = np.concatenate([da_r, da_z, da_n], axis=1)  # (N, 3H)
+    # h_prev is used three times: directly, inside r * h_prev, and in the gates.
+    dh_prev = dh * z + drh * r + da[:, :2 * H] @ Wh[:, :2 * H].T
+    return da, dh_prev
+
+
+def _weight_grads(da, x, h_prev, r):
+    """dWx, dWh, db from da (M, 3H), with x (M, D), h_prev and r (M, H)."""
+    H = h_prev.shape[1]
+    dWh = np.concatenate([h_prev.T @ da[:, :2 * H],         # Whr, Whz read h_prev
+                          (r * h_prev).T @ da[:, 2 * H:]],  # Whn reads r * h_prev
+                         axis=1)  # (H, 3H)
+    return x.T @ da, dWh, da.sum(axis=0)
+
+
+def gru_step_forward(x, h_prev, Wx, Wh, b):
+    """One time step of a GRU.
+
+    Inputs:
+    - x: (N, D) inputs at this step
+    - h_prev: (N, H) hidden state from the previous step
+    - Wx: (D, 3H) input-to-gates weights, stacked as r, z, n
+    - Wh: (H, 3H) hidden-to-gates (recurrent) weights
+    - b: (3H,) bias
+
+    Returns:
+    - h: (N, H) next hidden state
+    - cache: dict for gru_step_backward, with the same keys as gru_forward's
+      but h_prev in place of h0 and (N, ...) shapes, no T
+    """
+    dims = check_arrays("gru_step_forward", x=(x, "N,D"), h_prev=(h_prev, "N,H"))
+    _check_weights("gru_step_forward", dims, Wx, Wh, b)
+    check_finite("gru_step_forward", x=x, h_prev=h_prev, Wx=Wx, Wh=Wh, b=b)
+    gates, h = _gru_cell(x @ Wx + b, h_prev, Wh)
+    cache = dict(x=x, h_prev=h_prev, Wx=Wx, Wh=Wh, gates=gates, h=h)
+    return h, _with_gate_views(cache)
+
+
+def gru_step_backward(dh, cache):
+    """Backward pass for one time step.
+
+    Inputs:
+    - dh: (N, H) gradient of the loss with respect to the output h
+    - cache: from gru_step_forward
+
+    Returns:
+    - dx: (N, D), dh_prev: (N, H), dWx: (D, 3H), dWh: (H, 3H), db: (3H,)
+    """
+    check_arrays("gru_step_backward", h=(cache["h"], "N,H"), dh=(dh, "N,H"))
+    da, dh_prev = _gru_cell_backward(dh, cache["h_prev"], cache["gates"], cache["Wh"])
+    dx = da @ cache["Wx"].T
+    dWx, dWh, db = _weight_grads(da, cache["x"], cache["h_prev"], cache["r"])
+    return dx, dh_prev, dWx, dWh, db
+
+
+def gru_forward(x, h0, Wx, Wh, b):
+    """Run a GRU over a whole batch of sequences.
+
+    Inputs:
+    - x: (N, T, D) input sequences
+    - h0: (N, H) initial hidden state (h[:, -1] of the previous chunk carries it on)
+    - Wx: (D, 3H), Wh: (H, 3H), b: (3H,) as in gru_step_forward
+
+    Returns:
+    - h: (N, T, H) hidden state at every step
+    - cache: dict, everything gru_backward needs and the internals worth plotting:
+        "r", "z", "n": (N, T, H) reset gate, update gate and candidate at every step
+                       (views into "gates": (N, T, 3H), stacked r, z, n)
+        "h":           (N, T, H) hidden state after every step
+        "x", "h0", "Wx", "Wh": the inputs
+      e.g. cache["z"][0, :, 3] is the update gate of unit 3 over time, sample 0.
+    """
+    dims = check_arrays("gru_forward", x=(x, "N,T,D"), h0=(h0, "N,H"))
+    _check_weights("gru_forward", dims, Wx, Wh, b)
+    check_finite("gru_forward", x=x, h0=h0, Wx=Wx, Wh=Wh, b=b)
+    N, T, D, H = dims["N"], dims["T"], dims["D"], dims["H"]
+    # Project the inputs of all T steps at once: x_t @ Wx + b for every t.
+    xw = (x.reshape(N * T, D) @ Wx).reshape(N, T, 3 * H) + b  # (N, T, 3H)
+    dtype = np.result_type(x, h0, Wx, Wh, b)
+    gates = np.empty((N, T, 3 * H), dtype=dtype)
+    h = np.empty((N, T, H), dtype=dtype)
+    h_t = h0
+    for t in range(T):
+        # The same step as gru_step_forward, with its input part precomputed.
+        gates[:, t], h_t = _gru_cell(xw[:, t], h_t, Wh)
+        h[:, t] = h_t
+    cache = dict(x=x, h0=h0, Wx=Wx, Wh=Wh, gates=gates, h=h)
+    return h, _with_gate_views(cache)
+
+
+def gru_backward(dh, cache):
+    """Backpropagation through time for gru_forward.
+
+    Inputs:
+    - dh: (N, T, H) gradient of the loss with respect to every hidden state
+      (zeros at steps where no loss is computed)
+    - cache: from gru_forward
+
+    Returns:
+    - dx: (N, T, D), dh0: (N, H), dWx: (D, 3H), dWh: (H, 3H), db: (3H,)
+    """
+    x, Wx, Wh, gates, h = (cache[k] for k in ("x", "Wx", "Wh", "gates", "h"))
+    dims = check_arrays("gru_backward", h=(h, "N,T,H"), dh=(dh, "N,T,H"))
+    N, T, H = dims["N"], dims["T"], dims["H"]
+    D = x.shape[2]
+    # The state before each step: h0, h_1, ..., h_{T-1}.
+    h_prev = np.concatenate([cache["h0"][:, None], h], axis=1)[:, :-1]  # (N, T, H)
+    da = np.empty_like(gates)  # gradient at each pre-activation: (N, T, 3H)
+    dh_next = np.zeros_like(cache["h0"])  # gradient flowing back from step t+1
+    for t in reversed(range(T)):
+        da[:, t], dh_next = _gru_cell_backward(dh[:, t] + dh_next, h_prev[:, t],
+                                               gates[:, t], Wh)
+    # Every weight gradient is a sum over steps: do each sum as one product.
+    da2 = da.reshape(N * T, 3 * H)  # (N*T, 3H)
+    dx = (da2 @ Wx.T).reshape(N, T, D)
+    dWx, dWh, db = _weight_grads(da2, x.reshape(N * T, D), h_prev.reshape(N * T, H),
+                                 cache["r"].reshape(N * T, H))
+    return dx, dh_next, dWx, dWh, db
