@@ -24,7 +24,7 @@ def check_arrays(where, **specs):
     Returns:
     - dims: dict dimension name -> size, e.g. {"N": 4, "T": 5, "D": 3}.
     """
-    dims = {}
+    dims, source = {}, {}  # size of each dimension, and the argument that set it
     for name, (a, spec) in specs.items():
         want_int = spec.startswith("int:")
         names = [s.strip() for s in spec.removeprefix("int:").split(",") if s.strip()]
@@ -39,7 +39,9 @@ def check_arrays(where, **specs):
             if dims.setdefault(dim, size) != size:
                 expected = ", ".join(str(dims.get(d, "?")) for d in names)
                 raise ValueError(f"{where}: {name} must have shape ({', '.join(names)}) "
-                                 f"= ({expected}), got {a.shape}")
+                                 f"= ({expected}), got {a.shape} "
+                                 f"({dim} = {dims[dim]} comes from {source[dim]})")
+            source.setdefault(dim, name)
     return dims
 
 

@@ -103,7 +103,7 @@ def rnn_forward(x, h0, Wx, Wh, b, activation="tanh"):
     N, T, D, H = dims["N"], dims["T"], dims["D"], dims["H"]
     # Project the inputs of all T steps at once: x_t @ Wx + b for every t.
     xw = (x.reshape(N * T, D) @ Wx).reshape(N, T, H) + b  # (N, T, H)
-    h = np.empty((N, T, H), dtype=np.result_type(x, h0, Wx))
+    h = np.empty((N, T, H), dtype=np.result_type(x, h0, Wx, Wh, b))
     h_t = h0
     for t in range(T):
         # The same step as rnn_step_forward, with its input part precomputed.
@@ -135,7 +135,7 @@ def rnn_backward(dh, cache):
         da[:, t] = (dh[:, t] + dh_next) * dh_act[:, t]
         dh_next = da[:, t] @ Wh.T
     # Every weight gradient is a sum over steps: do each sum as one product.
-    h_prev = np.concatenate([h0[:, None, :], h[:, :-1]], axis=1)  # (N, T, H)
+    h_prev = np.concatenate([h0[:, None, :], h], axis=1)[:, :T]  # (N, T, H): h_{t-1}
     da2 = da.reshape(N * T, H)  # (N*T, H)
     dx = (da2 @ Wx.T).reshape(N, T, D)
     dWx = x.reshape(N * T, D).T @ da2

@@ -24,9 +24,9 @@ def test_check_arrays_allows_spaces_and_scalars():
 
 
 def test_check_arrays_mismatch_names_argument_expected_and_received():
-    # H is bound to 6 by h; Wh then arrives as (6, 7).
+    # H is bound to 6 by h; Wh then arrives as (6, 7). The message says where H came from.
     with pytest.raises(ValueError, match=r"^f: Wh must have shape \(H, H\) = \(6, 6\), "
-                                         r"got \(6, 7\)$"):
+                                         r"got \(6, 7\) \(H = 6 comes from h\)$"):
         check_arrays("f", h=(np.zeros((3, 6)), "N,H"), Wh=(np.zeros((6, 7)), "H,H"))
 
 
