@@ -27,7 +27,7 @@ def plot_sine_split(train_stop=250, test_start=300, test_stop=400):
     ax.axvspan(train_stop - 0.5, test_start - 0.5, color="0.92", zorder=0)
     ax.text((train_stop + test_start) / 2, 0, "unused\ngap", ha="center", va="center", fontsize=9)
     ax.set(xlabel="time step t", ylabel="sin(t)", xlim=(-2, test_stop + 1))
-    ax.legend(loc="lower left", fontsize=8, ncol=2)
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), fontsize=9, ncol=2, frameon=False)
     fig.tight_layout()
     return fig
 
@@ -45,21 +45,22 @@ def plot_history(history, title="training"):
     return fig
 
 
-def plot_predictions(t, y_true, preds):
+def plot_predictions(t, y_true, preds, title="held-out"):
     """Targets against predictions (left) and each method's absolute error (right).
 
     t: (N,) time of each target; y_true: (N,); preds: dict label -> (N,).
     """
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 3.5))
-    ax1.plot(t, y_true, "k.", ms=7, label="true sin(t)")
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 3.8))
+    ax1.plot(t, y_true, "o", ms=6, mfc="none", mec="k", label="truth")
     for label, p in preds.items():
         ax1.plot(t, p, ".-", ms=3, lw=0.8, label=label)
-        ax2.plot(t, np.maximum(np.abs(p - y_true), 1e-17), ".-", ms=3, lw=0.8, label=label)
-    ax1.set(xlabel="time step t of the target", ylabel="value", title="held-out predictions")
-    ax1.legend(fontsize=8, loc="lower left")
-    _log_axes(ax2, "time step t of the target", "|prediction - truth|", "held-out error")
-    ax2.legend(fontsize=8, loc="lower left")
-    fig.tight_layout()
+        ax2.plot(t, np.maximum(np.abs(p - y_true), 1e-17), ".-", ms=3, lw=0.8)
+    ax1.set(xlabel="time step t of the target", ylabel="value", title=f"{title}: predictions")
+    _log_axes(ax2, "time step t of the target", "|prediction - truth|", f"{title}: error")
+    # One legend for both panels, below them, so it hides no data.
+    fig.legend(*ax1.get_legend_handles_labels(), loc="lower center", ncol=len(preds) + 1,
+               fontsize=9, frameon=False)
+    fig.tight_layout(rect=(0, 0.08, 1, 1))
     return fig
 
 
@@ -72,7 +73,7 @@ def plot_horizon_errors(errors):
     for label, e in errors.items():
         ax.plot(np.arange(1, len(e) + 1), np.maximum(e, 1e-32), ".-", label=label)
     _log_axes(ax, "steps ahead (each prediction fed back in)", "mean squared error",
-              "error grows with the forecast horizon")
+              "forecast error against horizon")
     ax.legend(fontsize=8)
     fig.tight_layout()
     return fig
