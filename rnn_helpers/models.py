@@ -77,8 +77,11 @@ def fit(model, X, y, num_epochs=100, batch_size=32, lr=1e-2, lr_decay=1.0, optim
     """Train model with minibatches; return the per-epoch history.
 
     Inputs:
-    - model: has .params (dict) and .loss_and_grads(X, y) -> (loss, grads)
-    - X: (N, T, D) inputs, y: (N, M) targets
+    - model: has .params (dict) and .loss_and_grads(X, y) -> (loss, grads);
+      the model checks the shapes it needs
+    - X: inputs with N samples along the first axis, e.g. (N, T, D); or a
+      tuple of such arrays (for models with several inputs)
+    - y: targets with N samples along the first axis, e.g. (N, M) or (N, T)
     - num_epochs, batch_size, lr: training settings
     - lr_decay: the learning rate is multiplied by this after every epoch
     - optimizer: "adam" or "sgd" (SGD with momentum 0.9)
@@ -92,23 +95,22 @@ def fit(model, X, y, num_epochs=100, batch_size=32, lr=1e-2, lr_decay=1.0, optim
     - history: dict of per-epoch lists. "loss" is the mean training loss over
       every sample of the epoch (each batch weighted by its size), "grad_norm"
       the largest global gradient norm seen in the epoch (before clipping),
-      and "val_loss" the held-out loss at the end of the epoch (if given).
+      and "val_loss" the held-out loss at the end of the epoch (if given),
+      as model.loss_and_grads reports it.
 
     Raises TrainingDiverged if a loss or gradient becomes NaN or inf.
     """
-    check_arrays("fit", X=(X, "N,T,D"), y=(y, "N,M"))
+    N = _num_samples("X", X, "y", y)
     if (X_val is None) != (y_val is None):
         raise ValueError("fit: give both X_val and y_val, or neither")
     if X_val is not None:
-        check_arrays("fit", X=(X, "N,T,D"), y=(y, "N,M"), X_val=(X_val, "N_val,T_val,D"),
-                     y_val=(y_val, "N_val,M"))
+        _num_samples("X_val", X_val, "y_val", y_val)
     check_choice("fit", "optimizer", optimizer, ("adam", "sgd"))
     if not 0 < lr_decay <= 1:
         raise ValueError(f"fit: lr_decay must be in (0, 1], got {lr_decay!r}")
     opt = optim.Adam(model.params, lr=lr) if optimizer == "adam" else \
         optim.SGD(model.params, lr=lr, momentum=0.9)
     rng = np.random.default_rng(seed)
-    N = X.shape[0]
     history = {"loss": [], "grad_norm": []}
     if X_val is not None:
         history["val_loss"] = []
@@ -119,7 +121,7 @@ def fit(model, X, y, num_epochs=100, batch_size=32, lr=1e-2, lr_decay=1.0, optim
             batch = order[start:start + batch_size]
             # Overflow is expected when training diverges: it is caught just below.
             with np.errstate(over="ignore", invalid="ignore"):
-                loss, grads = model.loss_and_grads(X[batch], y[batch])
+                loss, grads = model.loss_and_grads(_take(X, batch), y[batch])
                 norm = optim.global_norm(grads) if clip is None else optim.clip_grad_norm(grads, clip)
             if not (np.isfinite(loss) and np.isfinite(norm)):
                 raise TrainingDiverged(_divergence_message(epoch, start // batch_size, loss, norm, lr, clip))
@@ -130,12 +132,34 @@ def fit(model, X, y, num_epochs=100, batch_size=32, lr=1e-2, lr_decay=1.0, optim
         history["loss"].append(total / N)
         history["grad_norm"].append(max_norm)
         if X_val is not None:
-            history["val_loss"].append(evaluate(model, X_val, y_val))
+            with np.errstate(over="ignore", invalid="ignore"):
+                history["val_loss"].append(model.loss_and_grads(X_val, y_val)[0])
         if callback is not None:
             callback(epoch, model)
         if print_every and (epoch % print_every == 0 or epoch == num_epochs):
             print(_progress_line(epoch, num_epochs, history))
     return history
+
+
+def _take(X, idx):
+    """Rows idx of an array, or of every array in a tuple."""
+    return tuple(a[idx] for a in X) if isinstance(X, tuple) else X[idx]
+
+
+def _num_samples(x_name, X, y_name, y):
+    """Check that X (array or tuple of arrays) and y hold the same number of samples."""
+    arrays = dict(zip([f"{x_name}[{i}]" for i in range(len(X))], X)) if isinstance(X, tuple) \
+        else {x_name: X}
+    arrays[y_name] = y
+    for name, a in arrays.items():
+        if not isinstance(a, np.ndarray) or a.ndim == 0:
+            raise ValueError(f"fit: {name} must be a numpy array with samples along the first "
+                             f"axis, got {getattr(a, 'shape', type(a).__name__)}")
+    sizes = {name: a.shape[0] for name, a in arrays.items()}
+    if len(set(sizes.values())) != 1:
+        raise ValueError(f"fit: {x_name} and {y_name} must hold the same number of samples "
+                         f"(first axis), got {sizes}")
+    return sizes[y_name]
 
 
 def forecast(predict, X, steps):

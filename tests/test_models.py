@@ -143,11 +143,20 @@ def test_divergent_run_raises_training_diverged(sine):
 def test_fit_rejects_bad_shapes_and_settings():
     model = models.ManyToOneRNN(1, 4, 1)
     X, y = np.zeros((6, 5, 1)), np.zeros((6, 1))
-    with pytest.raises(ValueError, match=r"fit: X must have shape \(N, T, D\) with 3 dimensions, got shape \(6, 5\)"):
-        models.fit(model, X[..., 0], y, num_epochs=1)
-    with pytest.raises(ValueError, match=r"fit: y must have shape \(N, M\) = \(6, .*\), got \(5, 1\)"):
+    # fit checks that X and y hold the same number of samples...
+    with pytest.raises(ValueError, match=r"fit: X and y must hold the same number of samples "
+                                         r"\(first axis\), got \{'X': 6, 'y': 5\}"):
         models.fit(model, X, y[:5], num_epochs=1)
-    with pytest.raises(ValueError, match=r"fit: y must have shape \(N, M\) with 2 dimensions, got shape \(6,\)"):
+    with pytest.raises(ValueError, match=r"fit: X_val and y_val must hold the same number"):
+        models.fit(model, X, y, num_epochs=1, X_val=X, y_val=y[:4])
+    with pytest.raises(ValueError, match=r"fit: y must be a numpy array"):
+        models.fit(model, X, [0.0] * 6, num_epochs=1)
+    # ...and the model checks the shapes it needs, naming itself.
+    with pytest.raises(ValueError, match=r"ManyToOneRNN.loss_and_grads: X must have shape \(N, T, D\) "
+                                         r"with 3 dimensions, got shape \(6, 5\)"):
+        models.fit(model, X[..., 0], y, num_epochs=1)
+    with pytest.raises(ValueError, match=r"ManyToOneRNN.loss_and_grads: y must have shape \(N, M\) "
+                                         r"with 2 dimensions, got shape \(6,\)"):
         models.fit(model, X, y[:, 0], num_epochs=1)
     with pytest.raises(ValueError, match=r"fit: optimizer must be one of"):
         models.fit(model, X, y, num_epochs=1, optimizer="rmsprop")
@@ -165,3 +174,25 @@ def test_model_rejects_bad_settings_and_inputs():
     model = models.ManyToOneRNN(2, 4, 3)
     with pytest.raises(ValueError, match=r"ManyToOneRNN.loss_and_grads: y must have shape \(N, M\)"):
         model.loss_and_grads(np.zeros((5, 7, 2)), np.zeros(5))
+
+
+def test_fit_takes_a_tuple_of_inputs_and_integer_targets():
+    # Models with two inputs (an encoder-decoder, say) get each array batched alike.
+    seen = []
+
+    class TwoInputs:
+        params = {"w": np.zeros(1)}
+
+        def loss_and_grads(self, X, y):
+            a, b = X
+            seen.append((a[:, 0].copy(), b[:, 0].copy(), y.copy()))
+            return 1.0, {"w": np.zeros(1)}
+
+    rows = np.arange(10)
+    history = models.fit(TwoInputs(), (rows[:, None] * 1.0, rows[:, None] * 2), rows,
+                         num_epochs=1, batch_size=4)
+    assert history["loss"] == [1.0]
+    for a, b, y in seen:  # the same rows of every array, in the same order
+        np.testing.assert_array_equal(a, y)
+        np.testing.assert_array_equal(b, 2 * y)
+    assert sorted(np.concatenate([y for _, _, y in seen])) == list(rows)
