@@ -1,0 +1,84 @@
+"""One interface to the three recurrent layers, so a model can switch cell by name.
+
+Dimensions: N batch, T time steps, D input features, H hidden units.
+
+    params = init_params("lstm", D, H, rng)       # {"Wx", "Wh", "b"}
+    h, cache = forward("lstm", x, h0, params)     # h: (N, T, H)
+    dx, dh0, dWx, dWh, db = backward("lstm", dh, cache)
+
+The weights stack G gate blocks side by side: G = 1 for "rnn", 4 for "lstm"
+(i, f, o, g) and 3 for "gru" (r, z, n); see rnn.py, lstm.py and gru.py.
+"""
+import numpy as np
+
+from . import gru, init, lstm, rnn
+from ._checks import check_arrays, check_choice
+
+CELLS = ("rnn", "lstm", "gru")
+GATES = {"rnn": 1, "lstm": 4, "gru": 3}
+
+
+def init_params(cell, D, H, rng, forget_bias=1.0):
+    """Initial weights for a recurrent layer.
+
+    Wx is Xavier-normal per gate block; every (H, H) block of Wh is a random
+    orthogonal matrix, so no gate starts by growing or shrinking the state;
+    biases are zero, except the LSTM's forget gate, which starts at forget_bias
+    (a common choice that makes the cell keep its memory early in training).
+
+    Inputs: cell: "rnn", "lstm" or "gru"; D, H: ints; rng: np.random.Generator.
+    Returns: dict with Wx (D, G*H), Wh (H, G*H), b (G*H,).
+    """
+    check_choice("init_params", "cell", cell, CELLS)
+    G = GATES[cell]
+    Wx = np.concatenate([init.xavier(D, H, rng) for _ in range(G)], axis=1)  # (D, G*H)
+    Wh = np.concatenate([init.orthogonal(H, rng) for _ in range(G)], axis=1)  # (H, G*H)
+    b = np.zeros(G * H)
+    if cell == "lstm":
+        b[H:2 * H] = forget_bias  # the f block
+    return {"Wx": Wx, "Wh": Wh, "b": b}
+
+
+def forward(cell, x, h0, params, c0=None):
+    """Run the named layer over x: (N, T, D) from h0: (N, H).
+
+    c0: (N, H) initial cell state, LSTM only (None: zeros).
+    Returns: h (N, T, H), and a cache for backward() that records the cell.
+    """
+    check_choice("forward", "cell", cell, CELLS)
+    if c0 is not None and cell != "lstm":
+        raise ValueError(f"forward: c0 is the LSTM's cell state; a {cell} layer has none")
+    p = params
+    if cell == "rnn":
+        h, cache = rnn.rnn_forward(x, h0, p["Wx"], p["Wh"], p["b"])
+    elif cell == "lstm":
+        h, cache = lstm.lstm_forward(x, h0, p["Wx"], p["Wh"], p["b"], c0=c0)
+    else:
+        h, cache = gru.gru_forward(x, h0, p["Wx"], p["Wh"], p["b"])
+    return h, (cell, cache)
+
+
+def backward(cell, dh, cache):
+    """Backward pass of forward(); dh: (N, T, H).
+
+    Returns: dx (N, T, D), dh0 (N, H), dWx, dWh, db (shaped like the params).
+    """
+    cached_cell, inner = cache
+    if cell != cached_cell:
+        raise ValueError(f"backward: cache comes from a {cached_cell} layer, not {cell}")
+    back = {"rnn": rnn.rnn_backward, "lstm": lstm.lstm_backward, "gru": gru.gru_backward}[cell]
+    return back(dh, inner)
+
+
+def final_state(cache):
+    """The state to carry into the next chunk of a longer sequence.
+
+    Returns: h_T (N, H) for "rnn" and "gru"; (h_T, c_T) for "lstm". Pass it
+    back as h0 (and c0) to continue where the chunk ended.
+    """
+    cell, inner = cache
+    if cell == "lstm":
+        return lstm.lstm_final_state(inner)
+    h = inner["h"] if isinstance(inner, dict) else inner[4]  # rnn's cache is a tuple
+    check_arrays("final_state", h=(h, "N,T,H"))
+    return h[:, -1].copy()

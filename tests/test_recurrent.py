@@ -1,0 +1,79 @@
+"""Tests for rnn_helpers.recurrent: one interface over the RNN, LSTM and GRU layers."""
+import numpy as np
+import pytest
+
+from rnn_helpers import gru, lstm, recurrent, rnn
+from rnn_helpers.gradcheck import numerical_gradient, rel_error
+
+N, T, D, H = 3, 5, 4, 6  # all different, so a swapped axis cannot pass
+
+
+def setup(cell, seed=1):
+    rng = np.random.default_rng(seed)
+    params = recurrent.init_params(cell, D, H, rng)
+    return params, rng.normal(size=(N, T, D)), 0.5 * rng.normal(size=(N, H)), rng
+
+
+@pytest.mark.parametrize("cell", recurrent.CELLS)
+def test_init_shapes_and_orthogonal_blocks(cell):
+    params, *_ = setup(cell)
+    G = recurrent.GATES[cell]
+    assert params["Wx"].shape == (D, G * H) and params["Wh"].shape == (H, G * H)
+    for k in range(G):  # every (H, H) block of Wh is orthogonal
+        block = params["Wh"][:, k * H:(k + 1) * H]
+        np.testing.assert_allclose(block.T @ block, np.eye(H), atol=1e-12)
+    expected_b = np.zeros(G * H)
+    if cell == "lstm":
+        expected_b[H:2 * H] = 1.0  # forget gate bias starts at 1
+    np.testing.assert_array_equal(params["b"], expected_b)
+
+
+@pytest.mark.parametrize("cell", recurrent.CELLS)
+def test_forward_matches_the_layer_module(cell):
+    params, x, h0, _ = setup(cell)
+    layer_forward = {"rnn": rnn.rnn_forward, "lstm": lstm.lstm_forward, "gru": gru.gru_forward}[cell]
+    h, _ = recurrent.forward(cell, x, h0, params)
+    np.testing.assert_array_equal(h, layer_forward(x, h0, params["Wx"], params["Wh"], params["b"])[0])
+
+
+@pytest.mark.parametrize("cell", recurrent.CELLS)
+@pytest.mark.parametrize("name", ["x", "h0", "Wx", "Wh", "b"])
+def test_backward_gradcheck(cell, name):
+    # Tolerance: rel_error < 1e-7 against float64 centred differences.
+    params, x, h0, rng = setup(cell)
+    args = {"x": x, "h0": h0, **params}
+
+    def f(value):
+        a = {**args, name: value}
+        return recurrent.forward(cell, a["x"], a["h0"], {k: a[k] for k in params})[0]
+
+    h, cache = f(args[name]), recurrent.forward(cell, x, h0, params)[1]
+    dh = rng.normal(size=h.shape)
+    grads = dict(zip(["x", "h0", "Wx", "Wh", "b"], recurrent.backward(cell, dh, cache)))
+    assert rel_error(grads[name], numerical_gradient(f, args[name].copy(), dh)) < 1e-7
+
+
+@pytest.mark.parametrize("cell", recurrent.CELLS)
+def test_final_state_carries_a_sequence_across_chunks(cell):
+    params, x, h0, _ = setup(cell)
+    h_whole, _ = recurrent.forward(cell, x, h0, params)
+    h_first, cache = recurrent.forward(cell, x[:, :2], h0, params)
+    state = recurrent.final_state(cache)
+    if cell == "lstm":
+        h_rest, _ = recurrent.forward(cell, x[:, 2:], state[0], params, c0=state[1])
+    else:
+        h_rest, _ = recurrent.forward(cell, x[:, 2:], state, params)
+    np.testing.assert_allclose(np.concatenate([h_first, h_rest], axis=1), h_whole, atol=1e-13)
+
+
+def test_bad_input_is_named():
+    params, x, h0, _ = setup("gru")
+    with pytest.raises(ValueError, match=r"cell must be one of \('rnn', 'lstm', 'gru'\), got 'tcn'"):
+        recurrent.forward("tcn", x, h0, params)
+    with pytest.raises(ValueError, match=r"c0 is the LSTM's cell state; a gru layer has none"):
+        recurrent.forward("gru", x, h0, params, c0=h0)
+    _, cache = recurrent.forward("gru", x, h0, params)
+    with pytest.raises(ValueError, match=r"cache comes from a gru layer, not lstm"):
+        recurrent.backward("lstm", np.zeros((N, T, H)), cache)
+    with pytest.raises(ValueError, match=r"Wh must have shape \(H, 3H\)"):
+        recurrent.forward("gru", x, h0, {**params, "Wh": params["Wh"][:, :2 * H]})
