@@ -33,8 +33,9 @@ def check_arrays(where, **specs):
                              f"({', '.join(names)}), got {type(a).__name__}")
         _check_dtype(where, name, a, want_int)
         if a.ndim != len(names):
+            plural = "" if len(names) == 1 else "s"
             raise ValueError(f"{where}: {name} must have shape ({', '.join(names)}) "
-                             f"with {len(names)} dimensions, got shape {a.shape}")
+                             f"with {len(names)} dimension{plural}, got shape {a.shape}")
         for dim, size in zip(names, a.shape):
             if dims.setdefault(dim, size) != size:
                 expected = ", ".join(str(dims.get(d, "?")) for d in names)

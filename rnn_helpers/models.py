@@ -3,11 +3,16 @@
 ManyToOneRNN reads a sequence and predicts one vector from the last hidden
 state (the sine task of notebook 05: 25 values in, the next value out).
 
-Dimensions: N batch, T time steps, D input features, H hidden units, M outputs.
+SequenceClassifier reads a sequence of tokens with an RNN, LSTM or GRU and
+predicts a class: one per sequence (many-to-one, e.g. sentiment) or one per
+step (many-to-many aligned, e.g. tagging).
+
+Dimensions: N batch, T time steps, D input features, H hidden units, M outputs,
+V vocabulary, E embedding size, C classes.
 """
 import numpy as np
 
-from . import init, layers, optim, rnn
+from . import init, layers, optim, recurrent, rnn
 from ._checks import check_arrays, check_choice
 
 
@@ -65,6 +70,96 @@ class ManyToOneRNN:
         dh[:, -1] = dh_last
         _, _, dWx, dWh, db = rnn.rnn_backward(dh, cache)
         return loss, {"Wx": dWx, "Wh": dWh, "b": db, "Wy": dWy, "by": dby}
+
+
+class SequenceClassifier:
+    """Tokens -> embedding -> recurrent layer -> class scores -> softmax.
+
+        e = W_embed[tokens]                          (N, T, E)
+        h = recurrent.forward(cell, e, 0, ...)       (N, T, H)
+        scores = h_last @ Wy + by                    (N, C)      per_step=False
+        scores = h @ Wy + by                         (N, T, C)   per_step=True
+
+    Inputs X: tokens (N, T) ints in [0, V); or a tuple (tokens, lengths) with
+    lengths (N,) when sequences are right-padded to a common T. Many-to-one
+    then reads each sequence's state at its own last token, h[n, lengths[n]-1].
+    Targets y: (N,) class ids (many-to-one) or (N, T) (per_step; -1 marks a
+    step that does not count, such as padding).
+
+    params: W_embed (V, E), the recurrent layer's Wx (E, G*H), Wh (H, G*H),
+    b (G*H,) (see recurrent.py), Wy (H, C), by (C,).
+    """
+
+    def __init__(self, vocab_size, num_classes, hidden_size=32, embed_dim=16, cell="rnn",
+                 per_step=False, seed=0):
+        check_choice("SequenceClassifier", "cell", cell, recurrent.CELLS)
+        rng = np.random.default_rng(seed)
+        self.cell, self.per_step = cell, per_step
+        self.params = {"W_embed": rng.normal(0.0, 1.0, size=(vocab_size, embed_dim)),
+                       **recurrent.init_params(cell, embed_dim, hidden_size, rng),
+                       "Wy": init.xavier(hidden_size, num_classes, rng),
+                       "by": np.zeros(num_classes)}
+
+    def _unpack(self, X):
+        tokens, lengths = X if isinstance(X, tuple) else (X, None)
+        dims = check_arrays("SequenceClassifier", tokens=(tokens, "int:N,T"))
+        if lengths is not None:
+            check_arrays("SequenceClassifier", tokens=(tokens, "int:N,T"), lengths=(lengths, "int:N"))
+            if lengths.min() < 1 or lengths.max() > dims["T"]:
+                raise ValueError(f"SequenceClassifier: lengths must lie in [1, T] = [1, {dims['T']}], "
+                                 f"got values from {lengths.min()} to {lengths.max()}")
+            if self.per_step:
+                raise ValueError("SequenceClassifier: lengths are for many-to-one models; with "
+                                 "per_step=True mark padded steps with target -1 instead")
+        return tokens, lengths
+
+    def forward(self, X):
+        """Class scores, (N, C) or (N, T, C) with per_step, and a cache for backward."""
+        tokens, lengths = self._unpack(X)
+        p, N = self.params, tokens.shape[0]
+        e, emb_cache = layers.embedding_forward(tokens, p["W_embed"])  # (N, T, E)
+        h0 = np.zeros((N, p["Wh"].shape[0]))
+        h, rec_cache = recurrent.forward(self.cell, e, h0, p)  # (N, T, H)
+        if self.per_step:
+            scores, out_cache = layers.temporal_affine_forward(h, p["Wy"], p["by"])
+            return scores, (emb_cache, rec_cache, out_cache, h, None)
+        last = np.full(N, tokens.shape[1] - 1) if lengths is None else lengths - 1  # (N,)
+        scores, out_cache = layers.affine_forward(h[np.arange(N), last], p["Wy"], p["by"])
+        return scores, (emb_cache, rec_cache, out_cache, h, last)
+
+    def hidden_states(self, X):
+        """Every hidden state, (N, T, H): what the network remembers after each token."""
+        return self.forward(X)[1][3]
+
+    def predict(self, X):
+        """Most likely class: (N,) or (N, T) with per_step."""
+        return self.forward(X)[0].argmax(axis=-1)
+
+    def loss_and_grads(self, X, y):
+        """Mean softmax cross-entropy (per sequence, or per counted step) and its gradients."""
+        scores, (emb_cache, rec_cache, out_cache, h, last) = self.forward(X)
+        p = self.params
+        if self.per_step:
+            check_arrays("SequenceClassifier.loss_and_grads", scores=(scores, "N,T,C"), y=(y, "int:N,T"))
+            loss, dscores = layers.temporal_softmax_loss(scores, np.maximum(y, 0), mask=y >= 0)
+            dh, dWy, dby = layers.temporal_affine_backward(dscores, out_cache)
+        else:
+            check_arrays("SequenceClassifier.loss_and_grads", scores=(scores, "N,C"), y=(y, "int:N"))
+            loss, dscores = layers.temporal_softmax_loss(scores[:, None], y[:, None])
+            dlast, dWy, dby = layers.affine_backward(dscores[:, 0], out_cache)
+            # Only the state read by the readout receives gradient from above.
+            dh = np.zeros_like(h)
+            dh[np.arange(len(last)), last] = dlast
+        de, _, dWx, dWh, db = recurrent.backward(self.cell, dh, rec_cache)
+        dW_embed = layers.embedding_backward(de, emb_cache)
+        return loss, {"W_embed": dW_embed, "Wx": dWx, "Wh": dWh, "b": db, "Wy": dWy, "by": dby}
+
+
+def accuracy(model, X, y):
+    """Share of correct predictions; with per-step targets, over the steps where y >= 0."""
+    pred = model.predict(X)
+    counted = y >= 0
+    return float(np.mean(pred[counted] == y[counted]))
 
 
 def evaluate(model, X, y):

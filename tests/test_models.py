@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from rnn_helpers import data, models
-from rnn_helpers.gradcheck import numerical_gradient, rel_error
+from rnn_helpers.gradcheck import check_model_gradients, numerical_gradient, rel_error
 
 TOL = 1e-7  # float64 centred differences
 
@@ -196,3 +196,100 @@ def test_fit_takes_a_tuple_of_inputs_and_integer_targets():
         np.testing.assert_array_equal(a, y)
         np.testing.assert_array_equal(b, 2 * y)
     assert sorted(np.concatenate([y for _, _, y in seen])) == list(rows)
+
+
+# ------------------------------------------------------- SequenceClassifier
+
+def classifier_case(cell, per_step, seed=0):
+    """A small case with V, T, E, H, C, N all different; padding in both modes."""
+    rng = np.random.default_rng(seed)
+    model = models.SequenceClassifier(9, 4, hidden_size=6, embed_dim=5, cell=cell,
+                                      per_step=per_step, seed=seed)
+    tokens = rng.integers(0, 9, size=(3, 7))
+    if per_step:
+        y = rng.integers(0, 4, size=(3, 7))
+        y[0, 5:] = -1  # padded steps do not count
+        return model, tokens, y
+    return model, (tokens, np.array([7, 4, 2])), rng.integers(0, 4, size=3)
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
+@pytest.mark.parametrize("per_step", [False, True])
+def test_sequence_classifier_gradients(cell, per_step):
+    # Through a whole model, LSTM and GRU gradients have entries of 1e-6 or less,
+    # below the round-off of centred differences (about 1e-11 absolute here), so
+    # an entry-by-entry relative error of 1e-7 is out of reach for them even when
+    # the code is right. We therefore ask for a norm-relative error below 1e-7
+    # for every parameter, and entry-by-entry below 1e-4; a real bug gives 1e-2+.
+    # (The layer tests in test_rnn/test_lstm/test_gru keep rel_error < 1e-7.)
+    model, X, y = classifier_case(cell, per_step)
+    _, grads = model.loss_and_grads(X, y)
+    for name, p in list(model.params.items()):
+        def loss_at(value):
+            model.params[name] = value
+            return model.loss_and_grads(X, y)[0]
+        num = numerical_gradient(loss_at, p.copy())
+        model.params[name] = p
+        norm_rel = np.linalg.norm(grads[name] - num) / (np.linalg.norm(grads[name]) + np.linalg.norm(num))
+        assert norm_rel < 1e-7, name
+        assert rel_error(grads[name], num) < 1e-4, name
+    if cell == "rnn":  # no gates: every entry is large enough for the strict check
+        assert max(check_model_gradients(model, X, y).values()) < 1e-7
+
+
+def test_many_to_one_reads_each_sequence_at_its_own_length():
+    model, (tokens, lengths), _ = classifier_case("gru", per_step=False)
+    scores, _ = model.forward((tokens, lengths))
+    changed = tokens.copy()
+    changed[1, 4:] = (changed[1, 4:] + 1) % 9  # edit only the padding of sequence 1
+    np.testing.assert_array_equal(model.forward((changed, lengths))[0], scores)
+    # ...and equals running sequence 1 alone, cut to its length.
+    alone, _ = model.forward(tokens[1:2, :4])
+    np.testing.assert_allclose(alone[0], scores[1], atol=1e-13)
+
+
+def test_per_step_ignores_targets_marked_minus_one():
+    model, tokens, y = classifier_case("lstm", per_step=True)
+    loss, _ = model.loss_and_grads(tokens, y)
+    other = y.copy()
+    other[1, :] = -1  # stop counting sequence 1
+    loss_fewer, _ = model.loss_and_grads(tokens, other)
+    assert loss_fewer != loss  # removing counted steps changes the mean
+    scores, _ = model.forward(tokens)
+    # Reference: mean cross-entropy over the counted steps only, by hand.
+    logp = scores - np.log(np.exp(scores).sum(axis=-1, keepdims=True))
+    counted = y >= 0
+    expected = -np.mean(np.take_along_axis(logp, np.maximum(y, 0)[..., None], axis=-1)[..., 0][counted])
+    assert np.isclose(loss, expected, rtol=1e-12)
+
+
+def test_sequence_classifier_learns_a_simple_rule():
+    # Label: does token 1 appear anywhere in the sequence? Needs memory of the past.
+    rng = np.random.default_rng(3)
+    tokens = rng.integers(2, 6, size=(400, 8))
+    hit = rng.random(400) < 0.5
+    tokens[hit, rng.integers(0, 8, size=hit.sum())] = 1
+    y = hit.astype(int)
+    model = models.SequenceClassifier(6, 2, hidden_size=16, embed_dim=8, cell="gru", seed=0)
+    before = models.accuracy(model, tokens, y)
+    models.fit(model, tokens, y, num_epochs=15, batch_size=32, lr=0.02, seed=0)
+    assert before < 0.7 and models.accuracy(model, tokens, y) > 0.95
+
+
+def test_sequence_classifier_rejects_bad_input():
+    model, (tokens, lengths), y = classifier_case("rnn", per_step=False)
+    with pytest.raises(ValueError, match=r"SequenceClassifier: cell must be one of"):
+        models.SequenceClassifier(9, 4, cell="transformer")
+    with pytest.raises(ValueError, match=r"tokens must hold integer indices, got dtype float64"):
+        model.predict(tokens.astype(float))
+    with pytest.raises(ValueError, match=r"lengths must lie in \[1, T\] = \[1, 7\], got values from 0 to 7"):
+        model.predict((tokens, np.array([7, 0, 2])))
+    with pytest.raises(ValueError, match=r"lengths must have shape \(N\) = \(3\), got \(2,\)"):
+        model.predict((tokens, lengths[:2]))
+    with pytest.raises(ValueError, match=r"y must have shape \(N\) with 1 dimension, got shape \(3, 7\)"):
+        model.loss_and_grads((tokens, lengths), np.zeros((3, 7), dtype=int))
+    with pytest.raises(ValueError, match=r"idx must lie in \[0, 9\)"):
+        model.predict(tokens + 5)
+    tagger = models.SequenceClassifier(9, 4, per_step=True)
+    with pytest.raises(ValueError, match=r"lengths are for many-to-one models"):
+        tagger.predict((tokens, lengths))
