@@ -77,7 +77,7 @@ def diagnose_rnn_step_backward(fn, seed=0):
         elif np.shape(got) != want.shape:
             problems.append(f"{name} must have the shape of {arg}, {want.shape}, "
                             f"but has shape {np.shape(got)}")
-        elif rel_error(got, want) > 1e-6:
+        elif rel_error(got, want) > 1e-7:
             problems.append(f"{name} is wrong (relative error {rel_error(got, want):.2g} "
                             f"against centred differences): {_known_mistakes(name, np.asarray(got), args, dh)}")
     return problems
@@ -91,7 +91,7 @@ def check_rnn_step_backward(fn):
     problems = diagnose_rnn_step_backward(fn)
     if not problems:
         print("Correct: all five gradients match centred differences "
-              "(relative error below 1e-6). Well done!")
+              "(relative error below 1e-7). Well done!")
         return True
     print("Not yet. What to look at:")
     for p in problems:

@@ -219,7 +219,8 @@ def fit(model, X, y, num_epochs=100, batch_size=32, lr=1e-2, lr_decay=1.0, optim
                 loss, grads = model.loss_and_grads(_take(X, batch), y[batch])
                 norm = optim.global_norm(grads) if clip is None else optim.clip_grad_norm(grads, clip)
             if not (np.isfinite(loss) and np.isfinite(norm)):
-                raise TrainingDiverged(_divergence_message(epoch, start // batch_size, loss, norm, lr, clip))
+                raise TrainingDiverged(_divergence_message(epoch, start // batch_size + 1, loss, norm,
+                                                           lr, clip))
             opt.step(grads)
             total += loss * len(batch)  # weight by batch size: the last batch may be short
             max_norm = max(max_norm, norm)

@@ -7,6 +7,14 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 COLORS = {"train": "#1f77b4", "held-out": "#d62728", "model": "#2ca02c"}
+ROUND_OFF = 1e-16  # errors below this are float64 round-off: drawn at this floor
+
+
+def _round_off_band(ax):
+    """Shade the band where differences are only float round-off."""
+    ax.axhspan(ROUND_OFF / 3, 1e-15, color="0.9", zorder=0)
+    ax.text(0.99, 3e-16, "float round-off", transform=ax.get_yaxis_transform(),
+            ha="right", va="center", fontsize=8, color="0.4")
 
 
 def _log_axes(ax, xlabel, ylabel, title):
@@ -52,9 +60,11 @@ def plot_predictions(t, y_true, preds, title="held-out"):
     """
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 3.8))
     ax1.plot(t, y_true, "o", ms=6, mfc="none", mec="k", label="truth")
-    for label, p in preds.items():
-        ax1.plot(t, p, ".-", ms=3, lw=0.8, label=label)
-        ax2.plot(t, np.maximum(np.abs(p - y_true), 1e-17), ".-", ms=3, lw=0.8)
+    for k, (label, p) in enumerate(preds.items()):
+        color = f"C{k}"  # the same colour for a method in both panels
+        ax1.plot(t, p, ".-", ms=3, lw=0.8, color=color, label=label)
+        ax2.plot(t, np.maximum(np.abs(p - y_true), ROUND_OFF), ".-", ms=3, lw=0.8, color=color)
+    _round_off_band(ax2)
     ax1.set(xlabel="time step t of the target", ylabel="value", title=f"{title}: predictions")
     _log_axes(ax2, "time step t of the target", "|prediction - truth|", f"{title}: error")
     # One legend for both panels, below them, so it hides no data.
@@ -65,14 +75,17 @@ def plot_predictions(t, y_true, preds, title="held-out"):
 
 
 def plot_horizon_errors(errors):
-    """Mean squared error against how many steps ahead we forecast.
+    """Forecast error against how many steps ahead we forecast.
 
-    errors: dict label -> (K,) MSE at horizons 1..K.
+    errors: dict label -> (K,) mean squared errors at horizons 1..K. They are
+    drawn as their square root (RMSE), in the units of the data, where float
+    round-off sits near 1e-16.
     """
     fig, ax = plt.subplots(figsize=(6.5, 3.5))
     for label, e in errors.items():
-        ax.plot(np.arange(1, len(e) + 1), np.maximum(e, 1e-32), ".-", label=label)
-    _log_axes(ax, "steps ahead (each prediction fed back in)", "mean squared error",
+        ax.plot(np.arange(1, len(e) + 1), np.maximum(np.sqrt(e), ROUND_OFF), ".-", label=label)
+    _round_off_band(ax)
+    _log_axes(ax, "steps ahead (each prediction fed back in)", "root mean squared error",
               "forecast error against horizon")
     ax.legend(fontsize=8)
     fig.tight_layout()

@@ -88,7 +88,8 @@ def test_fit_history_is_the_sample_weighted_epoch_mean():
 def test_fit_raises_training_diverged_on_a_nan_loss():
     X, y = np.zeros((4, 1, 1)), np.zeros((4, 1))
     spy = SpyModel([0.5, np.nan], [1.0, 1.0])
-    with pytest.raises(models.TrainingDiverged, match=r"epoch 1, batch 1: loss nan") as info:
+    # The second batch of the first epoch is NaN; both are counted from 1.
+    with pytest.raises(models.TrainingDiverged, match=r"epoch 1, batch 2: loss nan") as info:
         models.fit(spy, X, y, num_epochs=3, batch_size=2, lr=0.5)
     assert "learning rate" in str(info.value) and "clip" in str(info.value)
     # TrainingDiverged is a FloatingPointError, so `except FloatingPointError` catches it too.
