@@ -54,6 +54,23 @@ def _check_dtype(where, name, a, want_int):
                          f"{a.dtype}; convert it with {name}.astype(float)")
 
 
+def check_gate_weights(where, dims, G, Wx, Wh, b):
+    """Check Wx (D, G*H), Wh (H, G*H), b (G*H,) for a layer with G stacked gates.
+
+    dims holds D and H found earlier by check_arrays, which binds a dimension
+    name to the first size it meets and so cannot say "G times H" by itself;
+    this adds that one rule, e.g. "Wh must have shape (H, 4H) = (6, 24)".
+    """
+    gh = f"{G}H"
+    sizes = {"D": dims["D"], "H": dims["H"], gh: G * dims["H"]}
+    for name, a, spec in [("Wx", Wx, f"D,{gh}"), ("Wh", Wh, f"H,{gh}"), ("b", b, gh)]:
+        check_arrays(where, **{name: (a, spec)})  # an array, floating point, right ndim
+        expected = tuple(sizes[d] for d in spec.split(","))
+        if a.shape != expected:
+            raise ValueError(f"{where}: {name} must have shape ({spec.replace(',', ', ')}) "
+                             f"= {expected}, got {a.shape}")
+
+
 def check_finite(where, **arrays):
     """Raise ValueError if any named array holds NaN or inf."""
     for name, a in arrays.items():

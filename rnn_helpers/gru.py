@@ -35,23 +35,8 @@ before the time loop, and the weight gradients one product each after it.
 """
 import numpy as np
 
-from ._checks import check_arrays, check_finite
+from ._checks import check_arrays, check_finite, check_gate_weights
 from .lstm import sigmoid
-
-
-def _check_weights(where, dims, Wx, Wh, b):
-    """Check Wx (D, 3H), Wh (H, 3H), b (3H,) against D and H found earlier.
-
-    check_arrays binds a dimension name to the first size it meets, so it
-    cannot say "3 times H" by itself; this adds that one rule.
-    """
-    sizes = {"D": dims["D"], "H": dims["H"], "3H": 3 * dims["H"]}
-    for name, a, spec in [("Wx", Wx, "D,3H"), ("Wh", Wh, "H,3H"), ("b", b, "3H")]:
-        check_arrays(where, **{name: (a, spec)})  # an array, floating point, right ndim
-        expected = tuple(sizes[d] for d in spec.split(","))
-        if a.shape != expected:
-            raise ValueError(f"{where}: {name} must have shape ({spec.replace(',', ', ')}) "
-                             f"= {expected}, got {a.shape}")
 
 
 def _with_gate_views(cache):
@@ -116,7 +101,7 @@ def gru_step_forward(x, h_prev, Wx, Wh, b):
       but h_prev in place of h0 and (N, ...) shapes, no T
     """
     dims = check_arrays("gru_step_forward", x=(x, "N,D"), h_prev=(h_prev, "N,H"))
-    _check_weights("gru_step_forward", dims, Wx, Wh, b)
+    check_gate_weights("gru_step_forward", dims, 3, Wx, Wh, b)
     check_finite("gru_step_forward", x=x, h_prev=h_prev, Wx=Wx, Wh=Wh, b=b)
     gates, h = _gru_cell(x @ Wx + b, h_prev, Wh)
     cache = dict(x=x, h_prev=h_prev, Wx=Wx, Wh=Wh, gates=gates, h=h)
@@ -158,7 +143,7 @@ def gru_forward(x, h0, Wx, Wh, b):
       e.g. cache["z"][0, :, 3] is the update gate of unit 3 over time, sample 0.
     """
     dims = check_arrays("gru_forward", x=(x, "N,T,D"), h0=(h0, "N,H"))
-    _check_weights("gru_forward", dims, Wx, Wh, b)
+    check_gate_weights("gru_forward", dims, 3, Wx, Wh, b)
     check_finite("gru_forward", x=x, h0=h0, Wx=Wx, Wh=Wh, b=b)
     N, T, D, H = dims["N"], dims["T"], dims["D"], dims["H"]
     # Project the inputs of all T steps at once: x_t @ Wx + b for every t.

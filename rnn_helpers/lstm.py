@@ -33,7 +33,7 @@ product each, so the time loop holds one (N, H) @ (H, 4H) product per step.
 """
 import numpy as np
 
-from ._checks import check_arrays, check_finite
+from ._checks import check_arrays, check_finite, check_gate_weights
 
 
 def sigmoid(a):
@@ -43,21 +43,6 @@ def sigmoid(a):
     overflow (with a warning) for a < -709, tanh never does.
     """
     return 0.5 * (1.0 + np.tanh(0.5 * a))
-
-
-def _check_weights(where, dims, Wx, Wh, b):
-    """Check Wx (D, 4H), Wh (H, 4H), b (4H,) against D and H found earlier.
-
-    check_arrays binds a dimension name to the first size it meets, so it
-    cannot say "4 times H" by itself; this adds that one rule.
-    """
-    sizes = {"D": dims["D"], "H": dims["H"], "4H": 4 * dims["H"]}
-    for name, a, spec in [("Wx", Wx, "D,4H"), ("Wh", Wh, "H,4H"), ("b", b, "4H")]:
-        check_arrays(where, **{name: (a, spec)})  # an array, floating point, right ndim
-        expected = tuple(sizes[d] for d in spec.split(","))
-        if a.shape != expected:
-            raise ValueError(f"{where}: {name} must have shape ({spec.replace(',', ', ')}) "
-                             f"= {expected}, got {a.shape}")
 
 
 def _with_gate_views(cache):
@@ -111,7 +96,7 @@ def lstm_step_forward(x, h_prev, c_prev, Wx, Wh, b):
     """
     dims = check_arrays("lstm_step_forward", x=(x, "N,D"), h_prev=(h_prev, "N,H"),
                         c_prev=(c_prev, "N,H"))
-    _check_weights("lstm_step_forward", dims, Wx, Wh, b)
+    check_gate_weights("lstm_step_forward", dims, 4, Wx, Wh, b)
     check_finite("lstm_step_forward", x=x, h_prev=h_prev, c_prev=c_prev, Wx=Wx, Wh=Wh, b=b)
     gates, c, h = _lstm_cell(x @ Wx + h_prev @ Wh + b, c_prev)
     cache = dict(x=x, h_prev=h_prev, c_prev=c_prev, Wx=Wx, Wh=Wh, gates=gates, c=c, h=h)
@@ -163,7 +148,7 @@ def lstm_forward(x, h0, Wx, Wh, b, c0=None):
     if c0 is None:
         c0 = np.zeros_like(h0)  # start with an empty memory
     dims = check_arrays("lstm_forward", x=(x, "N,T,D"), h0=(h0, "N,H"), c0=(c0, "N,H"))
-    _check_weights("lstm_forward", dims, Wx, Wh, b)
+    check_gate_weights("lstm_forward", dims, 4, Wx, Wh, b)
     check_finite("lstm_forward", x=x, h0=h0, c0=c0, Wx=Wx, Wh=Wh, b=b)
     N, T, D, H = dims["N"], dims["T"], dims["D"], dims["H"]
     # Project the inputs of all T steps at once: x_t @ Wx + b for every t.

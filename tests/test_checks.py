@@ -105,3 +105,13 @@ def test_check_choice_message_lists_choices_and_value():
     with pytest.raises(ValueError, match=r"^f: activation must be one of \('tanh', 'relu'\), "
                                          r"got 'Tanh'$"):
         check_choice("f", "activation", "Tanh", ("tanh", "relu"))
+
+
+def test_check_gate_weights_names_the_gate_multiple():
+    from rnn_helpers._checks import check_gate_weights
+    dims = {"D": 2, "H": 3}
+    check_gate_weights("f", dims, 4, np.zeros((2, 12)), np.zeros((3, 12)), np.zeros(12))  # fine
+    with pytest.raises(ValueError, match=r"^f: Wh must have shape \(H, 4H\) = \(3, 12\), got \(3, 9\)$"):
+        check_gate_weights("f", dims, 4, np.zeros((2, 12)), np.zeros((3, 9)), np.zeros(12))
+    with pytest.raises(ValueError, match=r"^f: b must have shape \(3H\) = \(9,\), got \(12,\)$"):
+        check_gate_weights("f", dims, 3, np.zeros((2, 9)), np.zeros((3, 9)), np.zeros(12))
