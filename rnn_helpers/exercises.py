@@ -97,3 +97,365 @@ def check_rnn_step_backward(fn):
     for p in problems:
         print(" -", p)
     return False
+
+
+# ---------------------------------------------------------------- notebook 03: gradients through time
+
+def _grad_norms_case(seed=0, N=3, T=7, D=4, H=5):
+    """A random tanh RNN run (N, T, D, H all different, non-symmetric Wh) and a dh_last."""
+    from .rnn import rnn_forward
+    rng = np.random.default_rng(seed)
+    x, Wx = rng.normal(size=(N, T, D)), 0.7 * rng.normal(size=(D, H))
+    Wh, b = 0.6 * rng.normal(size=(H, H)), 0.1 * rng.normal(size=H)
+    h, _ = rnn_forward(x, np.zeros((N, H)), Wx, Wh, b)
+    return (x, Wx, Wh, b), h, rng.normal(size=(N, H))
+
+
+def _numerical_grad_norms(args, h, dh_last):
+    """||dL/dh_t|| for L = sum(h_T * dh_last) by centred differences, rerunning from each h_t."""
+    from .rnn import rnn_forward
+    x, Wx, Wh, b = args
+    T = h.shape[1]
+    norms = np.empty(T)
+    for t in range(T):
+        def h_last(h_t, t=t):
+            return h_t.copy() if t == T - 1 else rnn_forward(x[:, t + 1:], h_t, Wx, Wh, b)[0][:, -1]
+        norms[t] = np.linalg.norm(numerical_gradient(h_last, h[:, t].copy(), dh_last), axis=1).mean()
+    return norms
+
+
+def _grad_norm_mistakes(h, Wh, dh_last):
+    """The norms that common mistakes produce, each with a hint."""
+    def run(step, record_after=False):
+        T, norms, g = h.shape[1], np.empty(h.shape[1]), dh_last
+        for t in reversed(range(T)):
+            if not record_after:
+                norms[t] = np.linalg.norm(g, axis=1).mean()
+            g = step(g, t)
+            if record_after:
+                norms[t] = np.linalg.norm(g, axis=1).mean()
+        return norms
+    slope = 1 - h ** 2
+    return [
+        (run(lambda g, t: (g * slope[:, t]) @ Wh), "it matches (g * (1 - h_t**2)) @ Wh: the step "
+         "back needs the transpose, @ Wh.T"),
+        (run(lambda g, t: g @ Wh.T), "it matches g @ Wh.T alone: multiply by tanh's slope "
+         "1 - h_t**2 before going through Wh.T"),
+        (run(lambda g, t: (g * slope[:, max(t - 1, 0)]) @ Wh.T), "it matches the slope of the "
+         "previous state h_{t-1}: the step from h_{t-1} to h_t uses 1 - h_t**2, h_t's own slope"),
+        (run(lambda g, t: (g * slope[:, t]) @ Wh.T, record_after=True), "it is shifted by one step: "
+         "record ||g|| for step t before stepping back to t - 1 (norms[-1] must be ||dh_last||)"),
+    ]
+
+
+def diagnose_grad_norms(fn, seed=0):
+    """Run fn(dh_last, h, Wh) on a random tanh case; return a list of problems (empty if right)."""
+    args, h, dh_last = _grad_norms_case(seed)
+    try:
+        got = fn(dh_last.copy(), h.copy(), args[2].copy())
+    except Exception as e:  # the learner's code: report any error kindly
+        return [f"your function raised {type(e).__name__}: {e}"]
+    want = _numerical_grad_norms(args, h, dh_last)
+    if got is None:
+        return ["your function returned None: return the array of T norms"]
+    got = np.asarray(got, dtype=float)
+    if got.shape != want.shape:
+        return [f"return one norm per time step, shape (T,) = {want.shape}, not {got.shape}"]
+    if not np.all(np.isfinite(got)):
+        return ["some norms are NaN or inf (a line still None?): fill in both lines of the loop"]
+    if rel_error(got, want) < 1e-7:
+        return []
+    for value, hint in _grad_norm_mistakes(h, args[2], dh_last):
+        if rel_error(value, got) < 1e-9:
+            return [f"the norms are wrong (relative error {rel_error(got, want):.2g}): {hint}"]
+    return [f"the norms are wrong (relative error {rel_error(got, want):.2g} against centred "
+            "differences): one step back is g = (g * (1 - h_t**2)) @ Wh.T"]
+
+
+def check_grad_norms(fn):
+    """Print whether fn(dh_last, h, Wh) returns ||dL/dh_t|| for t = 1..T, and what to fix.
+
+    Returns True when the norms match centred differences.
+    """
+    problems = diagnose_grad_norms(fn)
+    if not problems:
+        print("Correct: your norms match centred differences at every step "
+              "(relative error below 1e-7). Well done!")
+        return True
+    print("Not yet. What to look at:")
+    for p in problems:
+        print(" -", p)
+    return False
+
+
+# ---------------------------------------------------------------- notebook 04: the LSTM step backward
+
+_LSTM_NAMES = ("dx", "dh_prev", "dc_prev", "dWx", "dWh", "db")
+_LSTM_ARGS = ("x", "h_prev", "c_prev", "Wx", "Wh", "b")
+
+
+def _lstm_step_case(seed=0, N=3, D=4, H=5):
+    """A random float64 LSTM step with N, D, H all different, and upstream dh, dc."""
+    rng = np.random.default_rng(seed)
+    args = [rng.normal(size=(N, D)), rng.normal(size=(N, H)), rng.normal(size=(N, H)),
+            0.5 * rng.normal(size=(D, 4 * H)), 0.5 * rng.normal(size=(H, 4 * H)),
+            0.3 * rng.normal(size=4 * H)]
+    return args, rng.normal(size=(N, H)), rng.normal(size=(N, H))
+
+
+def _numerical_lstm_grads(args, dh, dc):
+    """Centred-difference gradients of sum(h * dh) + sum(c * dc) for each argument."""
+    from .lstm import lstm_step_forward
+    grads = []
+    for i, a in enumerate(args):
+        def f(v, i=i):
+            h, c, _ = lstm_step_forward(*[v if j == i else args[j] for j in range(6)])
+            return np.concatenate([h, c], axis=1)
+        grads.append(numerical_gradient(f, a.copy(), np.concatenate([dh, dc], axis=1)))
+    return grads
+
+
+def _lstm_hint(name, got, cache, dh, dc):
+    """Name a common mistake when a wrong gradient matches it."""
+    i, f, o, g, c, c_prev = (cache[k] for k in ("i", "f", "o", "g", "c", "c_prev"))
+    if name == "dc_prev" and got.shape == dc.shape and rel_error(dc * f, got) < 1e-9:
+        return ("it matches dc * f: the cell also gets gradient through this step's output, "
+                "dc_total = dc + dh * o * (1 - tanh(c)**2), then dc_prev = dc_total * f")
+    if name in ("dx", "dh_prev", "dWx", "dWh", "db"):
+        return ("check the gate derivatives: sigmoid'(a) = s * (1 - s) for i, f, o, and "
+                "tanh'(a) = 1 - g**2 for g, stacked in the order i, f, o, g")
+    return "compare each line with c = f * c_prev + i * g and h = o * tanh(c)"
+
+
+def diagnose_lstm_step_backward(fn, seed=0):
+    """Run fn(dh, dc, cache) on a random case; return a list of problems (empty if right).
+
+    cache is what rnn_helpers.lstm.lstm_step_forward returns.
+    """
+    from .lstm import lstm_step_forward
+    args, dh, dc = _lstm_step_case(seed)
+    _, _, cache = lstm_step_forward(*args)
+    try:
+        out = fn(dh.copy(), dc.copy(), cache)
+    except Exception as e:  # the learner's code: report any error kindly
+        return [f"your function raised {type(e).__name__}: {e}"]
+    if not isinstance(out, tuple) or len(out) != 6:
+        return ["return a tuple of six arrays: dx, dh_prev, dc_prev, dWx, dWh, db"]
+    expected = _numerical_lstm_grads(args, dh, dc)
+    problems = []
+    for name, arg, got, want in zip(_LSTM_NAMES, _LSTM_ARGS, out, expected):
+        if got is None:
+            problems.append(f"{name} is still None: fill in its line")
+        elif np.shape(got) != want.shape:
+            problems.append(f"{name} must have the shape of {arg}, {want.shape}, "
+                            f"but has shape {np.shape(got)}")
+        elif rel_error(got, want) > 1e-7:
+            problems.append(f"{name} is wrong (relative error {rel_error(got, want):.2g} against "
+                            f"centred differences): {_lstm_hint(name, np.asarray(got), cache, dh, dc)}")
+    return problems
+
+
+def check_lstm_step_backward(fn):
+    """Print whether fn(dh, dc, cache) is a correct LSTM step backward, and what to fix.
+
+    Returns True when all six gradients match centred differences.
+    """
+    problems = diagnose_lstm_step_backward(fn)
+    if not problems:
+        print("Correct: all six gradients match centred differences "
+              "(relative error below 1e-7). Well done!")
+        return True
+    print("Not yet. What to look at:")
+    for p in problems:
+        print(" -", p)
+    return False
+
+
+# ---------------------------------------------------------------- notebooks 01 and 02: words and targets
+
+def _bag_case(seed=0, N=4, T=6, V=7):
+    """Random padded token rows (padding id 0 after each length) with repeated words."""
+    rng = np.random.default_rng(seed)
+    lengths = np.array([6, 3, 1, 4])[:N]
+    tokens = rng.integers(1, 4, size=(N, T))  # few distinct ids, so words repeat
+    tokens[np.arange(T) >= lengths[:, None]] = 0
+    return tokens, lengths, V
+
+
+def _reference_counts(tokens, lengths, V):
+    """Word counts by a plain double loop: slow but obviously right."""
+    counts = np.zeros((len(tokens), V))
+    for n in range(len(tokens)):
+        for t in range(lengths[n]):
+            counts[n, tokens[n, t]] += 1
+    return counts
+
+
+def diagnose_bag_of_words(fn, seed=0):
+    """Run fn(tokens, lengths, V) on a random case; return a list of problems (empty if right)."""
+    tokens, lengths, V = _bag_case(seed)
+    want = _reference_counts(tokens, lengths, V)
+    try:
+        got = fn(tokens.copy(), lengths.copy(), V)
+    except Exception as e:  # the learner's code: report any error kindly
+        return [f"your function raised {type(e).__name__}: {e}"]
+    if got is None:
+        return ["your function returned None: return the (N, V) array of counts"]
+    got = np.asarray(got)
+    if got.shape != want.shape:
+        return [f"the result must have shape (N, V) = {want.shape}, but has shape {got.shape}"]
+    if np.array_equal(got, want):
+        return []
+    all_positions = _reference_counts(tokens, np.full(len(tokens), tokens.shape[1]), V)
+    if np.array_equal(got, all_positions):
+        return ["you also counted the padding after each sentence's end: count only the "
+                "first lengths[n] tokens of row n (the padding id 0 shows up in column 0)"]
+    if np.array_equal(got, (want > 0).astype(float)):
+        return ["your counts are 0 or 1: a word that occurs twice must count 2 "
+                "(plain counts[rows, tokens] = 1, or += 1, writes a repeated index once; "
+                "np.add.at adds every occurrence)"]
+    return ["some counts are wrong: row n, column v must hold how many of the first "
+            "lengths[n] tokens of row n equal v"]
+
+
+def check_bag_of_words(fn):
+    """Print whether fn(tokens, lengths, V) counts words correctly, and what to fix if not."""
+    problems = diagnose_bag_of_words(fn)
+    if not problems:
+        print("Correct: your counts match a plain loop over every real token. Well done!")
+        return True
+    print("Not yet. What to look at:")
+    for p in problems:
+        print(" -", p)
+    return False
+
+
+def _teacher_case():
+    targets = [np.array([5, 6, 7]), np.array([8]), np.array([9, 10])]
+    start_id, end_id = 1, 2
+    dec_in = np.array([[1, 5, 6, 7], [1, 8, 0, 0], [1, 9, 10, 0]])
+    dec_out = np.array([[5, 6, 7, 2], [8, 2, -1, -1], [9, 10, 2, -1]])
+    return targets, start_id, end_id, dec_in, dec_out
+
+
+def diagnose_teacher_forcing(fn):
+    """Run fn(targets, start_id, end_id) on a small case; return a list of problems."""
+    targets, start_id, end_id, dec_in, dec_out = _teacher_case()
+    try:
+        out = fn([t.copy() for t in targets], start_id, end_id)
+    except Exception as e:  # the learner's code: report any error kindly
+        return [f"your function raised {type(e).__name__}: {e}"]
+    if not isinstance(out, tuple) or len(out) != 2 or any(o is None for o in out):
+        return ["return a tuple of two arrays: dec_in, dec_out"]
+    got_in, got_out = (np.asarray(o) for o in out)
+    problems = []
+    for name, got, want in (("dec_in", got_in, dec_in), ("dec_out", got_out, dec_out)):
+        if got.shape != want.shape:
+            problems.append(f"{name} must have shape (N, T) = {want.shape} (T = longest target "
+                            f"+ 1, for the start or end token), but has shape {got.shape}")
+    if problems:
+        return problems
+    if np.array_equal(got_in, dec_out) and np.array_equal(got_out, dec_in):
+        return ["dec_in and dec_out are swapped: the decoder READS <start> y1 y2 ... and is "
+                "SCORED on y1 y2 ... <end>"]
+    if not np.array_equal(got_in, dec_in):
+        problems.append(f"dec_in is wrong: for the target [5, 6, 7] it must be [1, 5, 6, 7] "
+                        f"(<start> = 1 first, then the target); you gave {got_in[0].tolist()}")
+    if not np.array_equal(got_out, dec_out):
+        scored = dec_out >= 0
+        mark = ("the positions after <end> must be -1, so the loss skips them"
+                if np.array_equal(got_out[scored], dec_out[scored]) else
+                "for the target [8] it must be [8, 2, -1, -1]: the target, <end> = 2, "
+                "then -1 where nothing is scored")
+        problems.append(f"dec_out is wrong: {mark}")
+    return problems
+
+
+def check_teacher_forcing(fn):
+    """Print whether fn builds teacher-forcing arrays correctly, and what to fix if not."""
+    problems = diagnose_teacher_forcing(fn)
+    if not problems:
+        print("Correct: the decoder reads <start> y1 y2 ... and is scored on y1 y2 ... <end>. "
+              "Well done!")
+        return True
+    print("Not yet. What to look at:")
+    for p in problems:
+        print(" -", p)
+    return False
+
+
+# ---------------------------------------------------------------- notebook 06: add-k bigram
+
+def _bigram_case(seed=0, V=5):
+    """Random bigram counts with zeros in them, including a row that was never seen."""
+    rng = np.random.default_rng(seed)
+    counts = rng.integers(0, 4, size=(V, V)).astype(float)
+    counts[2] = 0.0  # a character never followed by anything in training
+    return counts, 0.5
+
+
+def _reference_bigram(counts, k):
+    """p(b | a) entry by entry, with the add-k formula written out in loops."""
+    V = counts.shape[0]
+    p = np.zeros((V, V))
+    for a in range(V):
+        row_total = sum(counts[a, b] for b in range(V))
+        for b in range(V):
+            p[a, b] = (counts[a, b] + k) / (row_total + k * V)
+    return p
+
+
+def diagnose_add_k_bigram(fn, seed=0):
+    """Run fn(counts, k) on a random case; return a list of problems (empty if right)."""
+    counts, k = _bigram_case(seed)
+    want = _reference_bigram(counts, k)
+    try:
+        with np.errstate(divide="ignore", invalid="ignore"):  # 0/0 is diagnosed below
+            got = fn(counts.copy(), k)
+    except Exception as e:  # the learner's code: report any error kindly
+        return [f"your function raised {type(e).__name__}: {e}"]
+    if got is None:
+        return ["your function returned None: return the (V, V) array p[a, b] = p(b | a)"]
+    got = np.asarray(got, dtype=float)
+    if got.shape != want.shape:
+        return [f"the result must have shape (V, V) = {want.shape}, but has shape {got.shape}"]
+    if np.allclose(got, want, rtol=1e-10, atol=0):
+        return []
+    V = counts.shape[0]
+    row = counts.sum(axis=1, keepdims=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mistakes = [
+            (np.log(want), "you returned log-probabilities: return the probabilities themselves"),
+            (np.log2(want), "you returned log2-probabilities: return the probabilities themselves"),
+            (want.T, "your array is transposed: row a must hold p(. | a), so each ROW sums to 1"),
+            ((counts + k) / (counts.sum(axis=0, keepdims=True) + k * V),
+             "you normalised each column: divide by the count of the row's context, "
+             "counts[a].sum(), so that each row sums to 1"),
+            ((counts + k) / (row + k), "each row sums to more than 1: the k pseudo-counts go to "
+                                       "all V characters, so the denominator is counts[a].sum() + k * V"),
+            (counts / row, "no smoothing: add k to every count (and k * V to the row total), "
+                           "or an unseen pair gets probability 0 and a never-seen context divides by 0"),
+        ]
+    for value, hint in mistakes:
+        if np.allclose(got, value, rtol=1e-10, atol=0, equal_nan=True):
+            return [hint]
+    if not np.allclose(got.sum(axis=1), 1.0):
+        return ["each row p[a] must be a probability distribution over the next character "
+                "(sum to 1): check the denominator counts[a].sum() + k * V"]
+    return ["some probabilities are wrong: p[a, b] = (counts[a, b] + k) / (counts[a].sum() + k * V)"]
+
+
+def check_add_k_bigram(fn):
+    """Print whether fn(counts, k) gives add-k bigram probabilities, and what to fix if not.
+
+    Returns True when fn matches the formula written out with loops.
+    """
+    problems = diagnose_add_k_bigram(fn)
+    if not problems:
+        print("Correct: every row is an add-k smoothed distribution over the next character. "
+              "Well done!")
+        return True
+    print("Not yet. What to look at:")
+    for p in problems:
+        print(" -", p)
+    return False

@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 import matplotlib.pyplot as plt
-from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+from matplotlib.patches import Circle, Ellipse, FancyArrowPatch, FancyBboxPatch
 from matplotlib.path import Path as BezierPath
 
 IMAGE_DIR = Path(__file__).resolve().parent.parent / "Image"
@@ -184,9 +184,263 @@ def draw_unrolled_rnn(T=4, ax=None, many_to_one=True):
     return fig
 
 
+# ---------------------------------------------------------------- notebook 04: the LSTM cell
+
+# Gate colours for the LSTM diagram: (fill, edge).
+GATE_COLORS = {
+    "sigmoid": ("#f4cccc", "#cc4125"),   # the three gates: values in (0, 1)
+    "tanh": ("#fff2cc", "#bf9000"),      # candidate values in (-1, 1)
+    "op": ("#ffffff", INK),              # pointwise x and +
+    "cell": ("#f3f3f3", "#999999"),      # the cell's outline
+}
+
+
+def _wire(ax, points, arrow=True, color=INK, lw=1.5):
+    """A polyline through points, with an arrow head at the end if arrow."""
+    codes = [BezierPath.MOVETO] + [BezierPath.LINETO] * (len(points) - 1)
+    patch = FancyArrowPatch(path=BezierPath(points, codes), arrowstyle="-|>" if arrow else "-",
+                            mutation_scale=13, color=color, linewidth=lw, zorder=1,
+                            shrinkA=0, shrinkB=0)
+    ax.add_patch(patch)
+    return patch
+
+
+def _gate(ax, center, symbol, name, kind):
+    """A gate box: symbol (sigma or tanh) above the gate's name; text gid = "gate"."""
+    fill, edge = GATE_COLORS[kind]
+    x, y = center
+    ax.add_patch(FancyBboxPatch((x - 0.45, y - 0.38), 0.9, 0.76,
+                                boxstyle="round,pad=0,rounding_size=0.12",
+                                facecolor=fill, edgecolor=edge, linewidth=1.6, zorder=2))
+    ax.text(x, y + 0.1, symbol, ha="center", va="center", fontsize=14, color=INK,
+            zorder=3, gid="gate")
+    ax.text(x, y - 0.22, name, ha="center", va="center", fontsize=8, color=edge, zorder=3)
+
+
+def _op(ax, center, symbol, radius=0.24):
+    """A pointwise operation: a circle holding x or +; text gid = "op"."""
+    fill, edge = GATE_COLORS["op"]
+    ax.add_patch(Circle(center, radius, facecolor=fill, edgecolor=edge, linewidth=1.5, zorder=2))
+    ax.text(*center, symbol, ha="center", va="center", fontsize=14, color=INK, zorder=3, gid="op")
+
+
+def draw_lstm_cell(ax=None):
+    """One LSTM step: the cell-state line on top, the four gates below.
+
+    c_{t-1} runs along the top, is multiplied by the forget gate f_t and gets
+    i_t * g_t added: c_t = f_t * c_{t-1} + i_t * g_t. The gates read h_{t-1}
+    and x_t; the output gate picks what of tanh(c_t) becomes h_t = o_t * tanh(c_t).
+
+    Inputs: ax: matplotlib Axes to draw on; a new figure (about 9 x 5 in) if None.
+    Returns: fig, the matplotlib Figure.
+    """
+    fig, ax = _new_axes(ax, 9.0, 5.2, (-1.2, 11.2), (-1.05, 5.9))
+    fill, edge = GATE_COLORS["cell"]
+    ax.add_patch(FancyBboxPatch((0.6, 0.15), 8.6, 5.0, boxstyle="round,pad=0,rounding_size=0.3",
+                                facecolor=fill, edgecolor=edge, linewidth=1.2, zorder=0))
+    y_c, y_gate, y_bus, y_h = 4.35, 1.55, 0.7, 2.3
+    x_f, x_i, x_g, x_o, x_out = 2.4, 3.85, 5.25, 6.6, 7.9
+    x_add = (x_i + x_g) / 2
+    # The memory line: c_{t-1} -> x f_t -> + i_t g_t -> c_t.
+    _wire(ax, [(-0.5, y_c), (x_f - 0.24, y_c)], arrow=False, lw=2.6)
+    _wire(ax, [(x_f + 0.24, y_c), (x_add - 0.24, y_c)], arrow=False, lw=2.6)
+    _wire(ax, [(x_add + 0.24, y_c), (10.4, y_c)], lw=2.6)
+    _op(ax, (x_f, y_c), r"$\times$")
+    _op(ax, (x_add, y_c), "$+$")
+    ax.text(-0.6, y_c, "$c_{t-1}$", ha="right", va="center", fontsize=14, color=INK)
+    ax.text((x_add + x_out) / 2, y_c + 0.28, "cell state: the memory line", ha="center",
+            va="center", fontsize=9, color=MUTED, style="italic")
+    ax.text(10.5, y_c, "$c_t$", ha="left", va="center", fontsize=14, color=INK)
+    # The bus: h_{t-1} and x_t feed every gate.
+    _wire(ax, [(-0.5, y_bus), (x_o, y_bus)], arrow=False)
+    _wire(ax, [(1.3, -0.55), (1.3, y_bus)], arrow=False)
+    ax.add_patch(Circle((1.3, y_bus), 0.06, color=INK, zorder=2))
+    ax.text(-0.6, y_bus, "$h_{t-1}$", ha="right", va="center", fontsize=14, color=INK)
+    ax.text(1.3, -0.75, "$x_t$", ha="center", va="top", fontsize=14, color=INK)
+    gates = [(x_f, r"$\sigma$", "forget", "sigmoid", "$f_t$"), (x_i, r"$\sigma$", "input", "sigmoid", "$i_t$"),
+             (x_g, "tanh", "candidate", "tanh", "$g_t$"), (x_o, r"$\sigma$", "output", "sigmoid", "$o_t$")]
+    for x, symbol, name, kind, label in gates:
+        _wire(ax, [(x, y_bus), (x, y_gate - 0.38)])
+        _gate(ax, (x, y_gate), symbol, name, kind)
+    # Forget: f_t scales the old memory.
+    _wire(ax, [(x_f, y_gate + 0.38), (x_f, y_c - 0.24)])
+    ax.text(x_f + 0.12, 3.0, "$f_t$", ha="left", va="center", fontsize=12, color=INK)
+    # Write: i_t * g_t is added to the memory.
+    y_mul = 3.25
+    _wire(ax, [(x_i, y_gate + 0.38), (x_i, y_mul), (x_add - 0.24, y_mul)])
+    _wire(ax, [(x_g, y_gate + 0.38), (x_g, y_mul), (x_add + 0.24, y_mul)])
+    _op(ax, (x_add, y_mul), r"$\times$")
+    _wire(ax, [(x_add, y_mul + 0.24), (x_add, y_c - 0.24)])
+    ax.text(x_i - 0.12, 2.55, "$i_t$", ha="right", va="center", fontsize=12, color=INK)
+    ax.text(x_g + 0.12, 2.55, "$g_t$", ha="left", va="center", fontsize=12, color=INK)
+    # Read: h_t = o_t * tanh(c_t).
+    ax.add_patch(Circle((x_out, y_c), 0.06, color=INK, zorder=2))
+    _wire(ax, [(x_out, y_c), (x_out, 3.55)])
+    fill_t, edge_t = GATE_COLORS["tanh"]
+    ax.add_patch(Ellipse((x_out, 3.3), 0.95, 0.5, facecolor=fill_t, edgecolor=edge_t,
+                         linewidth=1.5, zorder=2))
+    ax.text(x_out, 3.3, "tanh", ha="center", va="center", fontsize=11, color=INK, zorder=3,
+            gid="gate")
+    _wire(ax, [(x_out, 3.05), (x_out, y_h + 0.24)])
+    _wire(ax, [(x_o, y_gate + 0.38), (x_o, y_h), (x_out - 0.24, y_h)])
+    ax.text((x_o + x_out) / 2 - 0.15, y_h + 0.22, "$o_t$", ha="center", va="center", fontsize=12,
+            color=INK)
+    _op(ax, (x_out, y_h), r"$\times$")
+    _wire(ax, [(x_out + 0.24, y_h), (10.4, y_h)])
+    ax.text(10.5, y_h, "$h_t$", ha="left", va="center", fontsize=14, color=INK)
+    ax.text(10.5, y_h - 0.45, "to the next step\nand the output", ha="left", va="top",
+            fontsize=8, color=MUTED, linespacing=1.1)
+    # Captions: the two equations the picture draws.
+    ax.text(5.0, 5.55, r"$c_t = f_t \odot c_{t-1} + i_t \odot g_t$        "
+            r"$h_t = o_t \odot \tanh(c_t)$", ha="center", va="center", fontsize=13, color=INK)
+    ax.text(5.6, -0.6, r"every gate reads $[h_{t-1}, x_t]$:  $\sigma$ gates give values in (0, 1), "
+            "tanh in (-1, 1)", ha="center", va="center", fontsize=9, color=MUTED, style="italic")
+    return fig
+
+
+# ---------------------------------------------------------------- notebook 02: input/output mappings
+
+# The five mappings: name, example, and the steps that have an input and an
+# output (every step has a hidden state). Encoder-decoder: steps 0-2 read,
+# steps 3-5 write. "feedback": each output is read back at the next step.
+IO_MAPPINGS = (
+    ("one-to-one", "image vector \u2192 class\n(no sequence: a\nfeed-forward network)",
+     {"inputs": [0], "outputs": [0], "steps": 1}),
+    ("one-to-many", "image vector \u2192 caption\n\"two red stars\"",
+     {"inputs": [0], "outputs": [0, 1, 2], "steps": 3, "feedback": True}),
+    ("many-to-one", "review \u2192 sentiment;\nvideo \u2192 one label",
+     {"inputs": [0, 1, 2], "outputs": [2], "steps": 3}),
+    ("many-to-many, aligned", "word \u2192 tag, every word;\nframe \u2192 label, every frame",
+     {"inputs": [0, 1, 2], "outputs": [0, 1, 2], "steps": 3}),
+    ("encoder-decoder", "many-to-many, lengths differ:\n\"26 november 2026\" \u2192 \"2026-11-26\"",
+     {"inputs": [0, 1, 2], "outputs": [3, 4, 5], "steps": 6, "feedback": True}),
+)
+_IO_COL = 0.95  # horizontal distance between time steps
+_IO_GAP = 0.95  # space between panels
+
+
+def _draw_io_panel(ax, x0, name, example, spec):
+    """One mapping at x0: inputs (bottom), hidden states (middle), outputs (top).
+
+    Returns the x coordinate where the panel ends.
+    """
+    steps, y_in, y_h, y_out = spec["steps"], 0.6, 1.7, 2.8
+    # A one-step panel gets the width of two steps, for its caption.
+    pad = 0.35 + (_IO_COL / 2 if steps == 1 else 0.0)
+    xs = [x0 + pad + k * _IO_COL for k in range(steps)]
+    prev = None
+    for k, x in enumerate(xs):
+        h = _box(ax, (x, y_h), "$h$", "hidden", width=0.6, height=0.5, fontsize=11)
+        if k in spec["inputs"]:
+            b = _box(ax, (x, y_in), "$x$", "input", width=0.6, height=0.5, fontsize=11)
+            _arrow(ax, (x, y_in), (x, y_h), b, h)
+        if k in spec["outputs"]:
+            b = _box(ax, (x, y_out), "$y$", "output", width=0.6, height=0.5, fontsize=11)
+            _arrow(ax, (x, y_h), (x, y_out), h, b)
+        if prev is not None:
+            # The state carried to the next step; encoder -> decoder is the context vector.
+            context = spec["steps"] == 6 and k == 3
+            _arrow(ax, (xs[k - 1], y_h), (x, y_h), prev, h, linestyle="--" if context else "-")
+            if context:
+                ax.text((xs[k - 1] + x) / 2, y_h + 0.38, "context", ha="center", va="bottom",
+                        fontsize=8, color=MUTED, style="italic")
+        if spec.get("feedback") and k - 1 in spec["outputs"]:
+            # A decoder reads back the token it wrote at the step before (dotted).
+            _arrow(ax, (xs[k - 1] + 0.3, y_out - 0.1), (x - 0.22, y_h + 0.25), linestyle=":")
+        prev = h
+    ax.text((xs[0] + xs[-1]) / 2, y_out + 0.55, name, ha="center", va="bottom", fontsize=11,
+            fontweight="bold", color=INK, gid="mapping")
+    ax.text((xs[0] + xs[-1]) / 2, y_in - 0.45, example, ha="center", va="top", fontsize=8.5,
+            color=MUTED, linespacing=1.25)
+    return xs[-1] + pad
+
+
+def draw_io_mappings(ax=None):
+    """The five input/output mappings of sequence models, side by side.
+
+    Boxes: inputs x (green, bottom), hidden states h (blue, middle), outputs
+    y (orange, top); time runs left to right. Each panel names its mapping
+    and an example task. one-to-one has a single step: it is drawn as the
+    contrast, a feed-forward network, not a sequence model.
+
+    Inputs: ax: matplotlib Axes to draw on; a new figure if None.
+    Returns: the matplotlib Figure.
+    """
+    total = sum(max(s["steps"], 2) * _IO_COL - (_IO_COL - 0.7) for _, _, s in IO_MAPPINGS) \
+        + _IO_GAP * (len(IO_MAPPINGS) - 1)
+    fig, ax = _new_axes(ax, total * 0.95, 4.1 * 0.95, (-0.15, total + 0.15), (-0.95, 3.75))
+    x = 0.0
+    for i, (name, example, spec) in enumerate(IO_MAPPINGS):
+        end = _draw_io_panel(ax, x, name, example, spec)
+        if i < len(IO_MAPPINGS) - 1:
+            # A thin divider between panels.
+            ax.plot([end + _IO_GAP / 2] * 2, [-0.75, 3.6], color="#dddddd", lw=1, zorder=0)
+        x = end + _IO_GAP
+    return fig
+
+
+# ---------------------------------------------------------------- notebook 06: truncated BPTT
+
+def draw_tbptt_streams(text="Return the sum. Sort in place. Join the parts.", N=3, T=5,
+                       num_chunks=3, ax=None):
+    """How a text is read for truncated BPTT: N parallel streams, chunks of T characters.
+
+    The text is cut into N contiguous streams, one per row. Training reads
+    chunk 1 of every row at once, then chunk 2, and so on. Between chunks of
+    the same row the hidden state is carried forward (arrows), so stream n
+    continues where it stopped; the gradient is not carried back (dashed lines).
+
+    Inputs: text: at least N * T * num_chunks characters; N, T, num_chunks:
+    positive ints; ax: matplotlib Axes to draw on, a new figure if None.
+    Returns: the matplotlib Figure.
+    """
+    for name, v in (("N", N), ("T", T), ("num_chunks", num_chunks)):
+        _check_steps(f"draw_tbptt_streams ({name})", v)
+    M = T * num_chunks  # characters per stream
+    if len(text) < N * M:
+        raise ValueError(f"draw_tbptt_streams: text must hold at least N * T * num_chunks = "
+                         f"{N * M} characters, got {len(text)}")
+    gap, row_h, left = 3.0, 1.25, 4.2
+    width = left + num_chunks * T + (num_chunks - 1) * gap
+    bottom = -(N - 1) * row_h - 1.1
+    fig, ax = _new_axes(ax, width * 0.55, (1.2 - bottom) * 0.55, (-0.2, width + 0.2), (bottom, 1.2))
+    fill, edge = COLORS["input"]
+    for r in range(N):
+        y = -r * row_h
+        ax.text(0, y, f"stream {r + 1}\ntext[{r * M}:{(r + 1) * M}]", ha="left", va="center",
+                fontsize=9, color=INK, linespacing=1.2)
+        for k in range(num_chunks):
+            x0 = left + k * (T + gap)
+            for t in range(T):
+                ch = text[r * M + k * T + t]
+                ax.add_patch(FancyBboxPatch((x0 + t + 0.06, y - 0.42), 0.88, 0.84,
+                                            boxstyle="round,pad=0,rounding_size=0.1",
+                                            facecolor=fill, edgecolor=edge, lw=1, zorder=2))
+                ax.text(x0 + t + 0.5, y, "\u2423" if ch == " " else ch, ha="center",
+                        va="center", fontsize=11, family="monospace", zorder=3, gid="char")
+            if k < num_chunks - 1:  # the state goes on to the next chunk of this stream
+                _arrow(ax, (x0 + T + 0.1, y), (x0 + T + gap - 0.1, y))
+                ax.text(x0 + T + 0.25, y + 0.16, "state", ha="left", va="bottom",
+                        fontsize=8, color=COLORS["hidden"][1], gid="carry")
+    for k in range(num_chunks):
+        x0 = left + k * (T + gap)
+        ax.text(x0 + T / 2, 0.72, f"chunk {k + 1}\nx[:, {k * T}:{(k + 1) * T}]", ha="center",
+                va="center", fontsize=9, color=INK, linespacing=1.2)
+        if k < num_chunks - 1:  # backpropagation stops at every chunk boundary
+            xb = x0 + T + 0.75 * gap
+            ax.plot([xb, xb], [-(N - 1) * row_h - 0.55, 0.45], ls="--", lw=1, color=MUTED, zorder=0)
+    ax.text(width / 2, -(N - 1) * row_h - 0.8, "state carried forward (arrows); gradients stop "
+            "at each dashed line", ha="center", va="center", fontsize=9, color=MUTED,
+            style="italic")
+    return fig
+
+
 # Every course figure: file name in Image/ -> function that draws it.
 FIGURES = {
+    "02-io-mappings.png": lambda: draw_io_mappings(),
+    "04-lstm-cell.png": lambda: draw_lstm_cell(),
     "05-unrolled-rnn.png": lambda: draw_unrolled_rnn(),
+    "06-tbptt-streams.png": lambda: draw_tbptt_streams(),
 }
 
 

@@ -88,13 +88,19 @@ class SequenceClassifier:
 
     params: W_embed (V, E), the recurrent layer's Wx (E, G*H), Wh (H, G*H),
     b (G*H,) (see recurrent.py), Wy (H, C), by (C,).
+    activation: "tanh" (default) or "relu", for cell="rnn" only. To try another
+    initialisation, overwrite the array: model.params["Wh"] = np.eye(H).
     """
 
     def __init__(self, vocab_size, num_classes, hidden_size=32, embed_dim=16, cell="rnn",
-                 per_step=False, seed=0):
+                 per_step=False, seed=0, activation="tanh"):
         check_choice("SequenceClassifier", "cell", cell, recurrent.CELLS)
+        check_choice("SequenceClassifier", "activation", activation, rnn.ACTIVATIONS)
+        if activation != "tanh" and cell != "rnn":
+            raise ValueError(f"SequenceClassifier: activation applies to cell='rnn' only, "
+                             f"got activation={activation!r} with cell={cell!r}")
         rng = np.random.default_rng(seed)
-        self.cell, self.per_step = cell, per_step
+        self.cell, self.per_step, self.activation = cell, per_step, activation
         self.params = {"W_embed": rng.normal(0.0, 1.0, size=(vocab_size, embed_dim)),
                        **recurrent.init_params(cell, embed_dim, hidden_size, rng),
                        "Wy": init.xavier(hidden_size, num_classes, rng),
@@ -119,7 +125,7 @@ class SequenceClassifier:
         p, N = self.params, tokens.shape[0]
         e, emb_cache = layers.embedding_forward(tokens, p["W_embed"])  # (N, T, E)
         h0 = np.zeros((N, p["Wh"].shape[0]))
-        h, rec_cache = recurrent.forward(self.cell, e, h0, p)  # (N, T, H)
+        h, rec_cache = recurrent.forward(self.cell, e, h0, p, activation=self.activation)  # (N, T, H)
         if self.per_step:
             scores, out_cache = layers.temporal_affine_forward(h, p["Wy"], p["by"])
             return scores, (emb_cache, rec_cache, out_cache, h, None)

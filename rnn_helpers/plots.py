@@ -134,3 +134,351 @@ def plot_loss_records(curves, title="what the loss curve records"):
     ax.legend(fontsize=8)
     fig.tight_layout()
     return fig
+
+
+# ---------------------------------------------------------------- notebook 03: gradients through time
+
+def _steps_back(n):
+    """x values for a (T,) array indexed t = 1..T: how many steps before the loss."""
+    return np.arange(n - 1, -1, -1)
+
+
+def plot_grads_by_distance(norms, title="gradient size against distance from the loss",
+                           ylabel=r"$\|\partial L/\partial h_t\|\ /\ \|\partial L/\partial h_T\|$"):
+    """Gradient norms against the number of steps back from the loss, each scaled to 1 at the loss.
+
+    norms: dict label -> (T,) norms for t = 1..T (the loss reads step T).
+    """
+    fig, ax = plt.subplots(figsize=(7, 3.8))
+    for label, n in norms.items():
+        n = np.asarray(n, dtype=float)
+        ax.plot(_steps_back(len(n)), n / n[-1], ".-", ms=3, lw=1.2, label=label)
+    ax.axhline(1.0, color="0.5", lw=0.8, ls=":")
+    _log_axes(ax, "steps back from the loss (T - t)", ylabel, title)
+    ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
+    fig.tight_layout()
+    return fig
+
+
+def plot_ratio_vs_scale(scales, ratios, seq_len, band=None, band_label=None):
+    """Gradient growth over a whole sequence against the size of Wh, on log-log axes.
+
+    scales: (S,) values of the recurrent scale; ratios: dict label -> (S,) values of
+    ||dL/dh_1|| / ||dL/dh_T||; band: optional (low, high) range of scales to shade.
+    """
+    fig, ax = plt.subplots(figsize=(7, 4))
+    for label, r in ratios.items():
+        ax.plot(scales, r, ".-", ms=4, label=label)
+    ax.set_xscale("log")
+    ax.axhline(1.0, color="0.4", lw=0.8, ls=":")
+    ax.axvline(1.0, color="0.4", lw=0.8, ls=":")
+    if band is not None:
+        ax.axvspan(*band, color="#fde9c9", zorder=0, label=band_label)
+    # Label the two sides of the line "no change" (ratio 1), at the left edge.
+    side = ax.get_yaxis_transform()  # x in axes fraction, y in data units
+    ax.text(0.01, 3.0, "explodes", transform=side, va="bottom", fontsize=9, color="0.35")
+    ax.text(0.01, 0.3, "vanishes", transform=side, va="top", fontsize=9, color="0.35")
+    _log_axes(ax, "spectral radius of $W_h$",
+              rf"$\|\partial L/\partial h_1\| / \|\partial L/\partial h_{{{seq_len}}}\|$",
+              f"gradient growth from step {seq_len} back to step 1")
+    # Plain tick labels (0.5, 1, 2, ...) instead of powers of ten on the x axis.
+    ticks = [t for t in (0.25, 0.5, 1, 2, 4, 8, 16, 32) if min(scales) <= t <= max(scales)]
+    ax.set_xticks(ticks)
+    ax.set_xticklabels([f"{t:g}" for t in ticks])
+    ax.xaxis.set_minor_formatter(plt.NullFormatter())
+    ax.legend(fontsize=8, loc="lower right")
+    fig.tight_layout()
+    return fig
+
+
+def plot_gradient_explorer(result, scale, activation):
+    """The explorer's figure: the gradient through time (left) and the activation's slopes (right).
+
+    result: the dict returned by gradients.gradient_norms; scale, activation: its settings.
+    """
+    cap = 1e250  # beyond this, log-axis ticks overflow float64
+    norms = np.where(np.isfinite(result["norms"]) & (result["norms"] < cap), result["norms"], np.nan)
+    T = len(norms)
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 3.6), gridspec_kw={"width_ratios": [3, 2]})
+    k = _steps_back(T)
+    ax1.plot(k, norms, ".-", ms=3, color=COLORS["train"], label="measured")
+    # What the matrix alone would do: one factor of the spectral radius per step.
+    with np.errstate(over="ignore"):
+        reference = np.minimum(float(result["spectral_radius"]) ** k.astype(float), cap)
+    ax1.plot(k, reference, "--", color="0.5", lw=1, label="(spectral radius)$^k$, no activation")
+    ax1.axhline(1.0, color="0.5", lw=0.8, ls=":")
+    ratio = result["ratio"]
+    ratio_text = f"x {ratio:.0e}" if np.isfinite(ratio) else "overflows"
+    _log_axes(ax1, "steps back from the loss, k = T - t", r"$\|\partial L/\partial h_t\|$",
+              f"{activation}, spectral radius {scale:.3g}: gradient {ratio_text} over {T - 1} steps")
+    ax1.title.set_fontsize(10)
+    # Show the measured curve and the reference alike, within float range.
+    shown = np.concatenate([norms[np.isfinite(norms) & (norms > 0)], [1.0, reference[0]]])
+    ax1.set_ylim(max(shown.min() / 10, 1e-250), min(shown.max() * 10, cap))
+    ax1.legend(fontsize=8, loc="best")
+    # Right: how much each unit lets through at each step.
+    slopes = np.ravel(result["slopes"])
+    ax2.hist(slopes[np.isfinite(slopes)], bins=np.linspace(0, 1, 26), color="0.45")
+    ax2.set(xlabel=f"slope of {activation}, act'(a)", ylabel="count (units x steps x samples)",
+            title=f"mean slope {result['mean_slope']:.2f}, {result['flat_share']:.0%} below 0.02")
+    ax2.title.set_fontsize(10)
+    fig.tight_layout()
+    return fig
+
+
+def plot_curves(curves, ylabel, title, baseline=None, baseline_label="baseline", log=True):
+    """Per-epoch curves of several runs, with an optional horizontal baseline.
+
+    curves: dict label -> (num_epochs,) values; non-finite values are not drawn.
+    """
+    fig, ax = plt.subplots(figsize=(7, 3.6))
+    for label, c in curves.items():
+        c = np.asarray(c, dtype=float)
+        ax.plot(np.arange(1, len(c) + 1), np.where(np.isfinite(c), c, np.nan), ".-", ms=4, label=label)
+    if baseline is not None:
+        ax.axhline(baseline, color="0.3", lw=1, ls="--", label=baseline_label)
+    if log:
+        _log_axes(ax, "epoch", ylabel, title)
+    else:
+        ax.set(xlabel="epoch", ylabel=ylabel, title=title)
+    ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+# ---------------------------------------------------------------- notebook 04: memory and gates
+
+def plot_accuracy_vs_gap(gaps, accuracies, chance, xlabel="gap (distractors between symbol and query)",
+                         title="held-out accuracy against the gap to bridge"):
+    """Held-out accuracy of several models against the length of the gap.
+
+    gaps: (G,) gap lengths; accuracies: dict label -> (G,) accuracies in [0, 1];
+    chance: the accuracy of guessing, drawn as a dashed line.
+    """
+    fig, ax = plt.subplots(figsize=(6.5, 3.8))
+    markers = "os^vD"
+    for k, (label, acc) in enumerate(accuracies.items()):
+        ax.plot(gaps, 100 * np.asarray(acc), marker=markers[k % len(markers)], ms=5, label=label)
+    ax.axhline(100 * chance, color="0.3", lw=1, ls="--", label=f"chance ({chance:.0%})")
+    ax.set(xlabel=xlabel, ylabel="held-out accuracy (%)", title=title, ylim=(0, 105))
+    ax.set_xticks(gaps)
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize=8, loc="lower left")
+    fig.tight_layout()
+    return fig
+
+
+def plot_lstm_gates(internals, token_text, units, title="inside the LSTM"):
+    """Input, forget and output gates and the cell state of chosen units over one sequence.
+
+    internals: dict with "i", "f", "o", "c": (T, H) arrays for one sequence;
+    token_text: (T,) strings, the token read at each step; units: unit indices to draw.
+    """
+    T = len(token_text)
+    rows = [("i", "input gate $i_t$ (write)"), ("f", "forget gate $f_t$ (keep)"),
+            ("o", "output gate $o_t$ (read)"), ("c", "cell state $c_t$ (memory)")]
+    fig, axes = plt.subplots(len(rows), 1, figsize=(10, 7.5), sharex=True)
+    for ax, (key, label) in zip(axes, rows):
+        for j, u in enumerate(units):
+            ax.plot(np.arange(T), internals[key][:, u], ".-", ms=3, lw=1.2, color=f"C{j}",
+                    label=f"unit {u}")
+        if key != "c":
+            ax.set_ylim(-0.05, 1.05)
+        else:
+            ax.axhline(0.0, color="0.6", lw=0.6)
+        ax.set_ylabel(label, fontsize=9)
+        ax.grid(True, alpha=0.3)
+    axes[0].set_title(title)
+    axes[-1].legend(fontsize=8, ncol=len(units), loc="upper left", framealpha=0.9)
+    axes[-1].set_xticks(np.arange(T))
+    axes[-1].set_xticklabels(token_text, fontsize=7 if T <= 45 else 5)
+    axes[-1].set_xlabel("token read at each step")
+    fig.tight_layout()
+    return fig
+
+
+# ---------------------------------------------------------------- notebooks 01 and 02: reading sentences
+
+def plot_reading(reading, title=None):
+    """A classifier reading a sentence: its prediction and hidden state after every token.
+
+    reading: the dict of widgets.read_sentence, with tokens (T,), probs (T, C),
+    hidden (T, H) and class_names (C,). Top: the probability of each class
+    after each token, the most likely one written in its cell. Bottom: every
+    hidden unit (rows) after each token (columns), from -1 (blue) to +1 (red).
+    """
+    tokens, probs, hidden = reading["tokens"], reading["probs"], reading["hidden"]
+    T, C, H = len(tokens), probs.shape[1], hidden.shape[1]
+    fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(max(6.0, 0.62 * T + 2.4), 1.3 + 0.32 * C + 0.09 * H),
+                                   sharex=True, constrained_layout=True,
+                                   gridspec_kw={"height_ratios": [0.9 + 0.3 * C, 0.1 * H]})
+    im1 = ax1.imshow(probs.T, cmap="Greens", vmin=0, vmax=1, aspect="auto")
+    for t, c in enumerate(probs.argmax(axis=1)):  # write the winning class in its cell
+        ax1.text(t, c, f"{probs[t, c]:.0%}", ha="center", va="center", fontsize=7,
+                 color="white" if probs[t, c] > 0.6 else "black")
+    ax1.set_yticks(np.arange(C))
+    ax1.set_yticklabels(reading["class_names"], fontsize=8)
+    ax1.set_title(title or "prediction and hidden state after each token", fontsize=10)
+    fig.colorbar(im1, ax=ax1, label="probability", aspect=8, pad=0.01)
+    im2 = ax2.imshow(hidden.T, cmap="RdBu_r", vmin=-1, vmax=1, aspect="auto",
+                     interpolation="nearest")
+    ax2.set_ylabel(f"hidden unit (H = {H})", fontsize=9)
+    ax2.set_xticks(np.arange(T))
+    ax2.set_xticklabels(tokens, rotation=40, ha="right", fontsize=9)
+    ax2.set_xlabel("token just read")
+    fig.colorbar(im2, ax=ax2, label="$h_t$", aspect=20, pad=0.01)
+    return fig
+
+
+def plot_cell_by_class(cell_states, labels, class_names, unit, per_class=6,
+                       xlabel="step t (0: the symbol, last: the query)"):
+    """One unit's cell state over time for several sequences, coloured by their class.
+
+    cell_states: (N, T) the unit's c_t for N sequences; labels: (N,) class of each;
+    class_names: legend name of each class; per_class: sequences drawn for each class.
+    """
+    fig, ax = plt.subplots(figsize=(7, 3.6))
+    T = cell_states.shape[1]
+    for k, name in enumerate(class_names):
+        rows = np.flatnonzero(labels == k)[:per_class]
+        for j, n in enumerate(rows):
+            ax.plot(np.arange(T), cell_states[n], color=f"C{k}", lw=1, alpha=0.8,
+                    label=name if j == 0 else None)
+    ax.axhline(0.0, color="0.6", lw=0.6)
+    ax.set(xlabel=xlabel, ylabel=f"cell state $c_t$, unit {unit}",
+           title=f"unit {unit}: {per_class} held-out sequences per class")
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
+    fig.tight_layout()
+    return fig
+
+
+# ---------------------------------------------------------------- notebook 06: character language models
+
+SPLIT_COLORS = {"train": COLORS["train"], "validation": "#ff7f0e", "held-out": COLORS["held-out"]}
+
+
+def plot_corpus_split(spans, num_chars):
+    """Where the train, validation and held-out text lie in the corpus, as one strip.
+
+    spans: list of (start, stop, name) from charlm.split_spans; num_chars: corpus length.
+    """
+    fig, ax = plt.subplots(figsize=(10, 1.5))
+    for start, stop, name in spans:
+        ax.axvspan(start / 1000, stop / 1000, color=SPLIT_COLORS[name], lw=0)
+    for name, color in SPLIT_COLORS.items():  # legend entries only
+        share = sum(b - a for a, b, n in spans if n == name) / num_chars
+        ax.bar(0, 0, color=color, label=f"{name} ({share:.0%})")
+    ax.set(xlim=(0, num_chars / 1000), yticks=[], xlabel="position in the corpus (thousands of characters)")
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3, fontsize=9, frameon=False)
+    fig.tight_layout()
+    return fig
+
+
+def _smooth(values, window):
+    """Moving average over the last `window` values (fewer at the start)."""
+    c = np.cumsum(np.insert(np.asarray(values, dtype=float), 0, 0.0))
+    n = np.arange(1, len(values) + 1)
+    k = np.minimum(n, window)  # how many values each average covers
+    return (c[n] - c[n - k]) / k
+
+
+def plot_lm_curves(histories, baselines=None, smooth=25):
+    """Bits per character against characters read, for several language models.
+
+    histories: dict label -> history of charlm.train_lm. Thin line: the
+    training loss of each update (nats, converted to bits), averaged over the
+    last `smooth` updates; dots: the validation score. baselines: optional
+    dict label -> bits per character, drawn as dashed horizontal lines.
+    """
+    fig, ax = plt.subplots(figsize=(8, 4))
+    for k, (label, h) in enumerate(histories.items()):
+        chars = np.asarray(h["chars"]) / 1e6
+        ax.plot(chars, _smooth(np.asarray(h["chunk_loss"]) / np.log(2), smooth), color=f"C{k}",
+                lw=1, alpha=0.6)
+        ax.plot(np.asarray(h["val_chars"]) / 1e6, h["val_bpc"], "o-", color=f"C{k}", ms=4,
+                label=f"{label}: validation (line: training)")
+    for j, (label, bpc) in enumerate((baselines or {}).items()):
+        ax.axhline(bpc, color="0.35", lw=1, ls=["--", ":", "-."][j % 3], label=label)
+    ax.set(xlabel="characters read in training (millions)", ylabel="bits per character",
+           title="learning curves")
+    # Show from the first validation score down: the first updates start at log2(V) bits.
+    tops = [h["val_bpc"][0] for h in histories.values() if h["val_bpc"]]
+    if tops:
+        ax.set_ylim(top=max(tops + list((baselines or {}).values())) + 0.3)
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize=8, loc="upper right")
+    fig.tight_layout()
+    return fig
+
+
+def _show_char(c):
+    """A visible label for a character: space and newline get symbols."""
+    return {" ": "\u2423", "\n": "\\n"}.get(c, c)  # open box for a space
+
+
+def plot_next_char_probs(probs, itos, prompt, top=15):
+    """Bar chart of p(next character | prompt), for one or several distributions.
+
+    probs: (V,) probabilities, or dict label -> (V,); itos: the vocabulary's
+    characters; top: how many characters to show (the most likely under the
+    first distribution).
+    """
+    if not isinstance(probs, dict):
+        probs = {"model": probs}
+    first = next(iter(probs.values()))
+    order = np.argsort(first)[::-1][:top]
+    width = 0.8 / len(probs)
+    fig, ax = plt.subplots(figsize=(max(6.0, 0.45 * top + 1.5), 3.6))
+    for k, (label, p) in enumerate(probs.items()):
+        ax.bar(np.arange(len(order)) + (k - (len(probs) - 1) / 2) * width, p[order], width,
+               color=f"C{k}", label=label)
+    ax.set_xticks(np.arange(len(order)))
+    ax.set_xticklabels([_show_char(itos[i]) for i in order], fontsize=11, family="monospace")
+    shown = prompt if len(prompt) <= 40 else "..." + prompt[-37:]
+    ax.set(xlabel="next character", ylabel="probability", ylim=(0, 1.05 * max(p[order].max() for p in probs.values())))
+    ax.set_title(f"after {shown!r}", family="monospace", fontsize=10)
+    ax.grid(True, axis="y", alpha=0.3)
+    if len(probs) > 1:
+        ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def plot_unit_trace(text, values, title, marks=None, width=80, vmax=None):
+    """Text with each character's background coloured by a hidden unit's value after it.
+
+    text: str of length L; values: (L,) the unit's value after each character,
+    red positive, blue negative (vmax: the value of the deepest colour);
+    marks: optional (L,) booleans, underlined (e.g. where a feature is on);
+    width: characters per row (longer lines wrap).
+    """
+    values = np.asarray(values, dtype=float)
+    marks = np.zeros(len(values), dtype=bool) if marks is None else np.asarray(marks, dtype=bool)
+    vmax = vmax or float(np.max(np.abs(values))) or 1.0
+    rows, row = [], []  # each row: list of (char shown, value, mark)
+    for ch, v, m in zip(text, values, marks):
+        if len(row) == width:  # wrap long lines
+            rows.append(row)
+            row = []
+        row.append(("\u21b5" if ch == "\n" else ch, v, m))  # a newline shows as a return arrow
+        if ch == "\n":
+            rows.append(row)
+            row = []
+    rows.append(row)
+    fig, ax = plt.subplots(figsize=(0.105 * width + 1.0, 0.25 * len(rows) + 0.6))
+    cmap = plt.get_cmap("RdBu_r")
+    for r, cells in enumerate(rows):
+        for c, (ch, v, m) in enumerate(cells):
+            ax.add_patch(plt.Rectangle((c, -r - 1), 1, 1, color=cmap(0.5 + 0.5 * v / vmax), lw=0))
+            ax.text(c + 0.5, -r - 0.45, ch, ha="center", va="center", fontsize=8, family="monospace")
+            if m:
+                ax.plot([c, c + 1], [-r - 0.93, -r - 0.93], color="k", lw=1.5, solid_capstyle="butt")
+    ax.set(xlim=(0, width), ylim=(-len(rows), 0))
+    ax.axis("off")
+    ax.set_title(title, fontsize=10)
+    sm = plt.cm.ScalarMappable(cmap=cmap, norm=plt.Normalize(-vmax, vmax))
+    fig.colorbar(sm, ax=ax, fraction=0.02, pad=0.01)
+    fig.tight_layout()
+    return fig

@@ -39,18 +39,24 @@ def init_params(cell, D, H, rng, forget_bias=1.0):
     return {"Wx": Wx, "Wh": Wh, "b": b}
 
 
-def forward(cell, x, h0, params, c0=None):
+def forward(cell, x, h0, params, c0=None, activation="tanh"):
     """Run the named layer over x: (N, T, D) from h0: (N, H).
 
     c0: (N, H) initial cell state, LSTM only (None: zeros).
+    activation: "tanh" (default) or "relu", for the vanilla "rnn" only; the
+    gated cells fix their own squashing functions.
     Returns: h (N, T, H), and a cache for backward() that records the cell.
     """
     check_choice("forward", "cell", cell, CELLS)
+    check_choice("forward", "activation", activation, rnn.ACTIVATIONS)
     if c0 is not None and cell != "lstm":
         raise ValueError(f"forward: c0 is the LSTM's cell state; a {cell} layer has none")
+    if activation != "tanh" and cell != "rnn":
+        raise ValueError(f"forward: activation applies to the vanilla rnn only; a {cell} "
+                         f"layer has fixed gates, got activation={activation!r}")
     p = params
     if cell == "rnn":
-        h, cache = rnn.rnn_forward(x, h0, p["Wx"], p["Wh"], p["b"])
+        h, cache = rnn.rnn_forward(x, h0, p["Wx"], p["Wh"], p["b"], activation)
     elif cell == "lstm":
         h, cache = lstm.lstm_forward(x, h0, p["Wx"], p["Wh"], p["b"], c0=c0)
     else:

@@ -66,3 +66,147 @@ def test_a_small_error_is_still_caught():
     problems = diagnose_rnn_step_backward(backward_with(dWh=nudge))
     assert len(problems) == 1 and problems[0].startswith("dWh is wrong")
     assert np.isfinite(float(problems[0].split("relative error ")[1].split()[0]))
+
+
+# ---------------------------------------------------------------- notebook 03: gradient norms
+
+from rnn_helpers.exercises import (check_grad_norms, check_lstm_step_backward,  # noqa: E402
+                                   diagnose_grad_norms, diagnose_lstm_step_backward)
+from rnn_helpers.lstm import lstm_step_backward  # noqa: E402
+
+
+def grad_norms_with(step, record_after=False):
+    """A backward recurrence over g = dL/dh_t, with the step back given as a function."""
+    def fn(dh_last, h, Wh):
+        T = h.shape[1]
+        norms, g = np.empty(T), dh_last
+        for t in reversed(range(T)):
+            if not record_after:
+                norms[t] = np.linalg.norm(g, axis=1).mean()
+            g = step(g, h, Wh, t)
+            if record_after:
+                norms[t] = np.linalg.norm(g, axis=1).mean()
+        return norms
+    return fn
+
+
+def test_grad_norms_checker_passes_a_right_answer(capsys):
+    right = grad_norms_with(lambda g, h, Wh, t: (g * (1 - h[:, t] ** 2)) @ Wh.T)
+    assert diagnose_grad_norms(right) == []
+    assert check_grad_norms(right) is True
+    assert "Correct" in capsys.readouterr().out
+
+
+def test_grad_norms_checker_names_common_mistakes(capsys):
+    cases = {
+        "needs the transpose": grad_norms_with(lambda g, h, Wh, t: (g * (1 - h[:, t] ** 2)) @ Wh),
+        "multiply by tanh's slope": grad_norms_with(lambda g, h, Wh, t: g @ Wh.T),
+        "h_t's own slope": grad_norms_with(lambda g, h, Wh, t: (g * (1 - h[:, max(t - 1, 0)] ** 2)) @ Wh.T),
+        "shifted by one step": grad_norms_with(lambda g, h, Wh, t: (g * (1 - h[:, t] ** 2)) @ Wh.T,
+                                               record_after=True),
+    }
+    for hint, fn in cases.items():
+        problems = diagnose_grad_norms(fn)
+        assert len(problems) == 1 and hint in problems[0], (hint, problems)
+    assert diagnose_grad_norms(lambda d, h, W: np.ones(3))[0].startswith("return one norm per time step")
+    assert "returned None" in diagnose_grad_norms(lambda d, h, W: None)[0]
+    assert "NaN or inf" in diagnose_grad_norms(lambda d, h, W: np.full(h.shape[1], np.nan))[0]
+    assert "raised ZeroDivisionError" in diagnose_grad_norms(lambda d, h, W: 1 / 0)[0]
+    assert check_grad_norms(lambda d, h, W: None) is False
+    assert "Not yet" in capsys.readouterr().out
+
+
+# ---------------------------------------------------------------- notebook 04: LSTM step backward
+
+def test_lstm_checker_passes_the_package_and_names_a_missing_output_path(capsys):
+    assert diagnose_lstm_step_backward(lstm_step_backward) == []
+    assert check_lstm_step_backward(lstm_step_backward) is True
+    assert "Correct" in capsys.readouterr().out
+
+    def forgets_output_path(dh, dc, cache):
+        out = list(lstm_step_backward(dh, dc, cache))
+        out[2] = dc * cache["f"]
+        return tuple(out)
+    problems = diagnose_lstm_step_backward(forgets_output_path)
+    assert len(problems) == 1 and problems[0].startswith("dc_prev is wrong")
+    assert "dh * o * (1 - tanh(c)**2)" in problems[0]
+
+
+def test_lstm_checker_reports_shapes_nones_and_errors():
+    def transposed_dWh(dh, dc, cache):
+        out = list(lstm_step_backward(dh, dc, cache))
+        out[4] = out[4].T
+        return tuple(out)
+    problems = diagnose_lstm_step_backward(transposed_dWh)
+    assert problems == ["dWh must have the shape of Wh, (5, 20), but has shape (20, 5)"]
+    nones = diagnose_lstm_step_backward(lambda dh, dc, cache: (None,) * 6)
+    assert len(nones) == 6 and all("still None" in p for p in nones)
+    assert diagnose_lstm_step_backward(lambda dh, dc, cache: 1)[0].startswith("return a tuple of six")
+    assert "raised KeyError" in diagnose_lstm_step_backward(lambda dh, dc, cache: cache["zz"])[0]
+
+
+# ---------------------------------------------------------------- notebook 06: add-k bigram
+
+def test_add_k_bigram_checker_passes_the_package_and_names_common_mistakes(capsys):
+    from rnn_helpers.charlm import ngram_log2_probs
+    from rnn_helpers.exercises import check_add_k_bigram, diagnose_add_k_bigram
+
+    assert diagnose_add_k_bigram(lambda C, k: 2 ** ngram_log2_probs(C, k)) == []
+    assert check_add_k_bigram(lambda C, k: (C + k) / (C.sum(axis=1, keepdims=True) + k * len(C)))
+    assert "Correct" in capsys.readouterr().out
+    cases = {
+        "without V": (lambda C, k: (C + k) / (C.sum(axis=1, keepdims=True) + k), "k * V"),
+        "no k": (lambda C, k: C / C.sum(axis=1, keepdims=True), "no smoothing"),
+        "transposed": (lambda C, k: ((C + k) / (C.sum(axis=1, keepdims=True) + k * len(C))).T,
+                       "transposed"),
+        "logs": (lambda C, k: ngram_log2_probs(C, k), "log2-probabilities"),
+        "none": (lambda C, k: None, "returned None"),
+        "error": (lambda C, k: C["x"], "raised IndexError"),
+    }
+    for name, (fn, words) in cases.items():
+        problems = diagnose_add_k_bigram(fn)
+        assert len(problems) == 1 and words in problems[0], name
+    assert check_add_k_bigram(cases["no k"][0]) is False
+    assert "Not yet" in capsys.readouterr().out
+
+
+# ---------------------------------------------------------------- notebooks 01 and 02
+
+def test_bag_of_words_checker_passes_the_package_and_names_mistakes(capsys):
+    from rnn_helpers.exercises import check_bag_of_words, diagnose_bag_of_words
+    from rnn_helpers.feedforward import bag_of_words
+    assert check_bag_of_words(lambda tokens, lengths, V: bag_of_words(tokens, V, lengths)) is True
+    assert "Correct" in capsys.readouterr().out
+    # Counting the padding too.
+    problems = diagnose_bag_of_words(lambda tokens, lengths, V: bag_of_words(tokens, V))
+    assert len(problems) == 1 and "padding" in problems[0]
+    # Presence (0/1) instead of counts.
+    problems = diagnose_bag_of_words(lambda tokens, lengths, V: (bag_of_words(tokens, V, lengths) > 0) * 1.0)
+    assert len(problems) == 1 and "0 or 1" in problems[0]
+    assert "shape (N, V) = (4, 7)" in diagnose_bag_of_words(lambda t, l, V: np.zeros((4, 6)))[0]
+    assert "returned None" in diagnose_bag_of_words(lambda t, l, V: None)[0]
+    assert "raised ZeroDivisionError" in diagnose_bag_of_words(lambda t, l, V: 1 / 0)[0]
+
+
+def test_teacher_forcing_checker_passes_the_package_and_names_mistakes(capsys):
+    from rnn_helpers.exercises import check_teacher_forcing, diagnose_teacher_forcing
+    from rnn_helpers.seq2seq import teacher_forcing_arrays
+    assert check_teacher_forcing(teacher_forcing_arrays) is True
+    assert "Correct" in capsys.readouterr().out
+    swapped = lambda *a: teacher_forcing_arrays(*a)[::-1]
+    assert "swapped" in diagnose_teacher_forcing(swapped)[0]
+
+    def zeros_not_minus_one(*a):
+        dec_in, dec_out = teacher_forcing_arrays(*a)
+        return dec_in, np.maximum(dec_out, 0)
+    problems = diagnose_teacher_forcing(zeros_not_minus_one)
+    assert len(problems) == 1 and "must be -1" in problems[0]
+
+    def no_start(targets, start_id, end_id):
+        dec_in, dec_out = teacher_forcing_arrays(targets, start_id, end_id)
+        return dec_out.clip(0), dec_out
+    problems = diagnose_teacher_forcing(no_start)
+    assert len(problems) == 1 and problems[0].startswith("dec_in is wrong")
+    assert "T = longest target + 1" in diagnose_teacher_forcing(
+        lambda t, s, e: (np.zeros((3, 3)), np.zeros((3, 3))))[0]
+    assert "tuple of two arrays" in diagnose_teacher_forcing(lambda t, s, e: None)[0]

@@ -91,3 +91,59 @@ def test_main_writes_every_figure_as_png(tmp_path, capsys):
 def test_image_dir_is_at_the_repository_root():
     assert figures.IMAGE_DIR.name == "Image"
     assert (figures.IMAGE_DIR.parent / "rnn_helpers" / "figures.py").is_file()
+
+
+# ---------------------------------------------------------------- the LSTM cell (notebook 04)
+
+def test_lstm_cell_has_four_gates_three_products_and_one_sum():
+    fig = figures.draw_lstm_cell()
+    gates = _labels(fig, "gate")
+    # Three sigmoid gates (f, i, o), the tanh candidate g, and tanh(c_t) on the way out.
+    assert sorted(gates) == sorted([r"$\sigma$"] * 3 + ["tanh"] * 2)
+    assert sorted(_labels(fig, "op")) == sorted([r"$\times$"] * 3 + ["$+$"])
+    texts = _texts(fig)
+    for name in ["$c_{t-1}$", "$c_t$", "$h_{t-1}$", "$h_t$", "$x_t$", "$f_t$", "$i_t$", "$g_t$", "$o_t$"]:
+        assert texts.count(name) == 1, name
+    for word in ["forget", "input", "candidate", "output"]:
+        assert word in texts
+    assert any(r"c_t = f_t \odot c_{t-1} + i_t \odot g_t" in s for s in texts)
+    plt.close(fig)
+
+
+def test_lstm_cell_draws_on_a_given_axes_and_is_registered():
+    fig, ax = plt.subplots()
+    assert figures.draw_lstm_cell(ax=ax) is fig
+    assert len(_labels(fig, "gate")) == 5
+    plt.close(fig)
+    assert "04-lstm-cell.png" in FIGURES
+
+
+def test_tbptt_streams_show_every_character_once_in_stream_order():
+    from rnn_helpers.figures import draw_tbptt_streams
+    text = "abcdefghijklmnopqrstuvwxyz0123456789"
+    fig = draw_tbptt_streams(text, N=2, T=3, num_chunks=4)
+    chars = [t.get_text() for t in fig.axes[0].texts if t.get_gid() == "char"]
+    assert chars == list(text[:24])  # row by row: stream 1 is text[0:12], stream 2 text[12:24]
+    carries = [t for t in fig.axes[0].texts if t.get_gid() == "carry"]
+    assert len(carries) == 2 * 3  # one state arrow between consecutive chunks, per stream
+    assert any("text[12:24]" in t.get_text() for t in fig.axes[0].texts)
+    with pytest.raises(ValueError, match="at least N \\* T \\* num_chunks = 24 characters, got 5"):
+        draw_tbptt_streams("short", N=2, T=3, num_chunks=4)
+    plt.close(fig)
+
+
+def test_io_mappings_draw_five_panels_with_the_right_boxes():
+    fig = figures.draw_io_mappings()
+    names = [t.get_text() for t in fig.axes[0].texts if t.get_gid() == "mapping"]
+    assert names == ["one-to-one", "one-to-many", "many-to-one", "many-to-many, aligned",
+                     "encoder-decoder"]
+    # Inputs, hidden states and outputs over the five panels: 1+1+3+3+3, 1+3+3+3+6, 1+3+1+3+3.
+    assert len(_labels(fig, "input")) == 11
+    assert len(_labels(fig, "hidden")) == 16
+    assert len(_labels(fig, "output")) == 11
+    assert "context" in _texts(fig)
+    assert "02-io-mappings.png" in FIGURES
+    plt.close(fig)
+    fig, ax = plt.subplots()
+    assert figures.draw_io_mappings(ax=ax) is fig
+    plt.close(fig)

@@ -294,3 +294,18 @@ def test_sequence_classifier_rejects_bad_input():
     tagger = models.SequenceClassifier(9, 4, per_step=True)
     with pytest.raises(ValueError, match=r"lengths are for many-to-one models"):
         tagger.predict((tokens, lengths))
+
+
+def test_sequence_classifier_with_relu():
+    rng = np.random.default_rng(2)
+    model = models.SequenceClassifier(9, 4, hidden_size=6, embed_dim=5, cell="rnn",
+                                      seed=0, activation="relu")
+    model.params["Wh"] = np.eye(6)  # another initialisation: overwrite the array
+    tokens, y = rng.integers(0, 9, size=(3, 7)), rng.integers(0, 4, size=3)
+    h = model.hidden_states(tokens)
+    assert h.min() >= 0 and np.mean(h == 0) > 0  # relu: never negative, some units off
+    assert max(check_model_gradients(model, tokens, y).values()) < 1e-7
+    with pytest.raises(ValueError, match=r"activation applies to cell='rnn' only"):
+        models.SequenceClassifier(9, 4, cell="gru", activation="relu")
+    with pytest.raises(ValueError, match=r"activation must be one of \('tanh', 'relu'\)"):
+        models.SequenceClassifier(9, 4, activation="sigmoid")

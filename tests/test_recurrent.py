@@ -77,3 +77,22 @@ def test_bad_input_is_named():
         recurrent.backward("lstm", np.zeros((N, T, H)), cache)
     with pytest.raises(ValueError, match=r"Wh must have shape \(H, 3H\)"):
         recurrent.forward("gru", x, h0, {**params, "Wh": params["Wh"][:, :2 * H]})
+
+
+def test_relu_activation_for_the_vanilla_rnn_only():
+    params, x, h0, _ = setup("rnn")
+    h, cache = recurrent.forward("rnn", x, h0, params, activation="relu")
+    expected, _ = rnn.rnn_forward(x, h0, params["Wx"], params["Wh"], params["b"], "relu")
+    np.testing.assert_array_equal(h, expected)
+    # backward reads the activation from the cache: check it against centred differences.
+    dh = np.random.default_rng(4).normal(size=h.shape)
+    dWh = recurrent.backward("rnn", dh, cache)[3]
+    num = numerical_gradient(
+        lambda W: recurrent.forward("rnn", x, h0, {**params, "Wh": W}, activation="relu")[0],
+        params["Wh"].copy(), dh)
+    assert rel_error(dWh, num) < 1e-7
+    lstm_params, *_ = setup("lstm")
+    with pytest.raises(ValueError, match=r"activation applies to the vanilla rnn only; a lstm"):
+        recurrent.forward("lstm", x, h0, lstm_params, activation="relu")
+    with pytest.raises(ValueError, match=r"activation must be one of \('tanh', 'relu'\), got 'gelu'"):
+        recurrent.forward("rnn", x, h0, params, activation="gelu")

@@ -1,0 +1,118 @@
+"""Watch a trained sequence classifier read a sentence you type.
+
+Dimensions: T tokens, H hidden units, C classes.
+
+The logic is in plain functions that a test can call without a browser:
+
+    reading = read_sentence(model, "not bad , actually good", stoi, ["negative", "positive"])
+    reading["hidden"]   # (T, H): the state after each token
+    reading["probs"]    # (T, C): the prediction after each token
+    message, fig = explore_sentence(model, sentence, stoi, class_names)
+
+sentence_explorer() wraps explore_sentence in a text box (ipywidgets 7.6+ and 8).
+"""
+import matplotlib.pyplot as plt
+import numpy as np
+
+from . import plots, text
+
+
+def read_sentence(model, sentence, stoi, class_names):
+    """Run a SequenceClassifier over one sentence and record every step.
+
+    The readout Wy, by is applied to the state after every token. For a
+    tagger (per_step=True) that is its tag for each token; for a many-to-one
+    classifier it is the label it would give if the sentence ended there.
+
+    Inputs:
+    - model: a models.SequenceClassifier
+    - sentence: str, or a list of tokens
+    - stoi: dict word -> id (the model's vocabulary)
+    - class_names: C names, in the order of the model's classes
+
+    Returns: dict with
+    - tokens: list of T str
+    - hidden: (T, H) hidden state after each token
+    - probs: (T, C) softmax of the readout after each token
+    - predicted: list of T class names, the most likely one at each step
+
+    Raises text.UnknownWordError for words outside stoi, and ValueError for
+    an empty sentence or a class_names of the wrong length.
+    """
+    tokens = text.tokenize(sentence) if isinstance(sentence, str) else list(sentence)
+    if not tokens:
+        raise ValueError("read_sentence: the sentence has no words; type one, e.g. "
+                         "'the film was not bad'")
+    C = model.params["Wy"].shape[1]
+    if len(class_names) != C:
+        raise ValueError(f"read_sentence: class_names must name the model's {C} classes, "
+                         f"got {len(class_names)}: {list(class_names)}")
+    ids = text.encode(tokens, stoi)[None]  # (1, T)
+    h = model.hidden_states(ids)[0]  # (T, H)
+    scores = h @ model.params["Wy"] + model.params["by"]  # (T, C)
+    probs = np.exp(scores - scores.max(axis=1, keepdims=True))
+    probs /= probs.sum(axis=1, keepdims=True)
+    predicted = [class_names[c] for c in probs.argmax(axis=1)]
+    return {"tokens": tokens, "hidden": h, "probs": probs, "predicted": predicted,
+            "class_names": list(class_names)}
+
+
+def describe_reading(reading):
+    """One line per token: the token, the predicted class and its probability."""
+    width = max(len(t) for t in reading["tokens"])
+    return "\n".join(f"{tok:>{width}}  ->  {pred} ({p.max():.0%})"
+                     for tok, pred, p in zip(reading["tokens"], reading["predicted"], reading["probs"]))
+
+
+def explore_sentence(model, sentence, stoi, class_names, title=None):
+    """What the explorer shows for one sentence: (message, figure or None).
+
+    Unknown words and empty input give a friendly message and no figure,
+    never a traceback.
+    """
+    try:
+        reading = read_sentence(model, sentence, stoi, class_names)
+    except text.UnknownWordError as e:
+        known = ", ".join(sorted(w for w in stoi if not w.startswith("<")))
+        return (f"This model has never seen {', '.join(repr(w) for w in e.words)}. "
+                f"Use only these words: {known}"), None
+    except ValueError as e:
+        if "no words" in str(e):
+            return "Type a sentence, then press Enter.", None
+        raise
+    return describe_reading(reading), plots.plot_reading(reading, title=title)
+
+
+def sentence_explorer(readers, sentence):
+    """A text box (and a model menu if there are several) that redraws on Enter.
+
+    Inputs:
+    - readers: dict name -> (model, stoi, class_names)
+    - sentence: the text the box starts with
+
+    Returns: the ipywidgets VBox to display.
+    """
+    import ipywidgets as widgets
+    from IPython.display import display
+
+    names = list(readers)
+    menu = widgets.Dropdown(options=names, value=names[0], description="model")
+    box = widgets.Text(value=sentence, description="sentence", continuous_update=False,
+                       layout=widgets.Layout(width="90%"))
+    out = widgets.Output()
+
+    def redraw(change=None):
+        model, stoi, class_names = readers[menu.value]
+        message, fig = explore_sentence(model, box.value, stoi, class_names, title=menu.value)
+        out.clear_output(wait=True)
+        with out:
+            print(message)
+            if fig is not None:
+                display(fig)
+                plt.close(fig)  # shown once, in the output area
+
+    box.observe(redraw, names="value")
+    menu.observe(redraw, names="value")
+    redraw()
+    controls = [menu, box] if len(names) > 1 else [box]
+    return widgets.VBox(controls + [out])
