@@ -302,7 +302,9 @@ def draw_lstm_cell(ax=None):
 
 # The five mappings: name, example, and the steps that have an input and an
 # output (every step has a hidden state). Encoder-decoder: steps 0-2 read,
-# steps 3-5 write. "feedback": each output is read back at the next step.
+# steps 3-6 write, so the lengths differ; "context" is the first decoder step,
+# which starts from the encoder's last state. "feedback": each output is read
+# back at the next step.
 IO_MAPPINGS = (
     ("one-to-one", "image vector \u2192 class\n(no sequence: a\nfeed-forward network)",
      {"inputs": [0], "outputs": [0], "steps": 1}),
@@ -312,70 +314,111 @@ IO_MAPPINGS = (
      {"inputs": [0, 1, 2], "outputs": [2], "steps": 3}),
     ("many-to-many, aligned", "word \u2192 tag, every word;\nframe \u2192 label, every frame",
      {"inputs": [0, 1, 2], "outputs": [0, 1, 2], "steps": 3}),
-    ("encoder-decoder", "many-to-many, lengths differ:\n\"26 november 2026\" \u2192 \"2026-11-26\"",
-     {"inputs": [0, 1, 2], "outputs": [3, 4, 5], "steps": 6, "feedback": True}),
+    ("encoder-decoder", "many-to-many, lengths differ (here 3 in, 4 out):\n"
+     "\"26 november 2026\" \u2192 \"2026-11-26\"",
+     {"inputs": [0, 1, 2], "outputs": [3, 4, 5, 6], "steps": 7, "feedback": True, "context": 3}),
 )
+_IO_ROWS = ((0, 1, 2), (3, 4))  # which mappings share a row of the figure
 _IO_COL = 0.95  # horizontal distance between time steps
 _IO_GAP = 0.95  # space between panels
+_IO_CONTEXT_GAP = 0.75  # extra space between encoder and decoder
+_IO_ROW_PITCH = 3.9  # vertical distance between the two rows
+_IO_FONT = {"box": 12, "title": 12.5, "caption": 10.5, "part": 10.5}
 
 
-def _draw_io_panel(ax, x0, name, example, spec):
-    """One mapping at x0: inputs (bottom), hidden states (middle), outputs (top).
+def _io_step_xs(x0, spec):
+    """x of every time step of a panel starting at x0, and the panel's padding."""
+    steps = spec["steps"]
+    # A one-step panel is as wide as two steps and a half, for its caption.
+    pad = 0.35 + (0.75 * _IO_COL if steps == 1 else 0.0)
+    gap = [_IO_CONTEXT_GAP if k >= spec.get("context", steps) else 0.0 for k in range(steps)]
+    return [x0 + pad + k * _IO_COL + gap[k] for k in range(steps)], pad
 
-    Returns the x coordinate where the panel ends.
-    """
-    steps, y_in, y_h, y_out = spec["steps"], 0.6, 1.7, 2.8
-    # A one-step panel gets the width of two steps, for its caption.
-    pad = 0.35 + (_IO_COL / 2 if steps == 1 else 0.0)
-    xs = [x0 + pad + k * _IO_COL for k in range(steps)]
-    prev = None
-    for k, x in enumerate(xs):
-        h = _box(ax, (x, y_h), "$h$", "hidden", width=0.6, height=0.5, fontsize=11)
-        if k in spec["inputs"]:
-            b = _box(ax, (x, y_in), "$x$", "input", width=0.6, height=0.5, fontsize=11)
-            _arrow(ax, (x, y_in), (x, y_h), b, h)
-        if k in spec["outputs"]:
-            b = _box(ax, (x, y_out), "$y$", "output", width=0.6, height=0.5, fontsize=11)
-            _arrow(ax, (x, y_h), (x, y_out), h, b)
-        if prev is not None:
-            # The state carried to the next step; encoder -> decoder is the context vector.
-            context = spec["steps"] == 6 and k == 3
-            _arrow(ax, (xs[k - 1], y_h), (x, y_h), prev, h, linestyle="--" if context else "-")
-            if context:
-                ax.text((xs[k - 1] + x) / 2, y_h + 0.38, "context", ha="center", va="bottom",
-                        fontsize=8, color=MUTED, style="italic")
-        if spec.get("feedback") and k - 1 in spec["outputs"]:
-            # A decoder reads back the token it wrote at the step before (dotted).
-            _arrow(ax, (xs[k - 1] + 0.3, y_out - 0.1), (x - 0.22, y_h + 0.25), linestyle=":")
-        prev = h
-    ax.text((xs[0] + xs[-1]) / 2, y_out + 0.55, name, ha="center", va="bottom", fontsize=11,
-            fontweight="bold", color=INK, gid="mapping")
-    ax.text((xs[0] + xs[-1]) / 2, y_in - 0.45, example, ha="center", va="top", fontsize=8.5,
-            color=MUTED, linespacing=1.25)
+
+def _io_panel_width(spec):
+    xs, pad = _io_step_xs(0.0, spec)
     return xs[-1] + pad
 
 
+def _draw_io_panel(ax, x0, y0, name, example, spec):
+    """One mapping at (x0, y0): inputs (bottom), hidden states (middle), outputs (top).
+
+    Returns the x coordinate where the panel ends.
+    """
+    y_in, y_h, y_out = y0 + 0.5, y0 + 1.4, y0 + 2.3
+    xs, pad = _io_step_xs(x0, spec)
+    fs, ctx = _IO_FONT["box"], spec.get("context")
+    hs = []
+    for k, x in enumerate(xs):
+        h = _box(ax, (x, y_h), "$h$", "hidden", width=0.6, height=0.5, fontsize=fs)
+        if k in spec["inputs"]:
+            b = _box(ax, (x, y_in), "$x$", "input", width=0.6, height=0.5, fontsize=fs)
+            _arrow(ax, (x, y_in), (x, y_h), b, h)
+        if k in spec["outputs"]:
+            b = _box(ax, (x, y_out), "$y$", "output", width=0.6, height=0.5, fontsize=fs)
+            _arrow(ax, (x, y_h), (x, y_out), h, b)
+        if hs and k == ctx:
+            # Encoder -> decoder: the context vector, drawn thick.
+            arrow = _arrow(ax, (xs[k - 1], y_h), (x, y_h), hs[-1], h)
+            arrow.set_linewidth(3.0)
+            arrow.set_mutation_scale(20)
+            arrow.set_gid("context")
+            ax.text((xs[k - 1] + x) / 2, y_h + 0.22, "context", ha="center", va="bottom",
+                    fontsize=_IO_FONT["part"], color=INK, fontweight="bold")
+        elif hs:
+            _arrow(ax, (xs[k - 1], y_h), (x, y_h), hs[-1], h)  # the state, to the next step
+        if spec.get("feedback") and k - 1 in spec["outputs"]:
+            # A decoder reads back the token it wrote at the step before (dotted).
+            _arrow(ax, (xs[k - 1] + 0.3, y_out - 0.1), (x - 0.22, y_h + 0.25), linestyle=":")
+        hs.append(h)
+    if ctx is not None:
+        # Brackets: "encoder" above the steps that read, "decoder" below those that write.
+        _io_bracket(ax, xs[0], xs[ctx - 1], y_out - 0.1, "encoder", above=True)
+        _io_bracket(ax, xs[ctx], xs[-1], y_in + 0.1, "decoder", above=False)
+    ax.text((xs[0] + xs[-1]) / 2, y_out + 0.42, name, ha="center", va="bottom",
+            fontsize=_IO_FONT["title"], fontweight="bold", color=INK, gid="mapping")
+    ax.text((xs[0] + xs[-1]) / 2, y_in - 0.38, example, ha="center", va="top",
+            fontsize=_IO_FONT["caption"], color=MUTED, linespacing=1.25)
+    return xs[-1] + pad
+
+
+def _io_bracket(ax, x_left, x_right, y, label, above):
+    """A square bracket over (or under) the boxes from x_left to x_right, with a label."""
+    tip = -0.12 if above else 0.12  # the ends point towards the boxes
+    x0, x1 = x_left - 0.3, x_right + 0.3
+    ax.plot([x0, x0, x1, x1], [y + tip, y, y, y + tip], color=MUTED, lw=1.3, zorder=1)
+    ax.text((x0 + x1) / 2, y + (0.06 if above else -0.06), label, ha="center",
+            va="bottom" if above else "top", fontsize=_IO_FONT["part"], color=MUTED,
+            style="italic", gid="part")
+
+
 def draw_io_mappings(ax=None):
-    """The five input/output mappings of sequence models, side by side.
+    """The five input/output mappings of sequence models, in two rows.
 
     Boxes: inputs x (green, bottom), hidden states h (blue, middle), outputs
     y (orange, top); time runs left to right. Each panel names its mapping
     and an example task. one-to-one has a single step: it is drawn as the
-    contrast, a feed-forward network, not a sequence model.
+    contrast, a feed-forward network, not a sequence model. In the
+    encoder-decoder, 3 steps read and 4 write; the thick arrow is the context.
 
     Inputs: ax: matplotlib Axes to draw on; a new figure if None.
     Returns: the matplotlib Figure.
     """
-    total = sum(max(s["steps"], 2) * _IO_COL - (_IO_COL - 0.7) for _, _, s in IO_MAPPINGS) \
-        + _IO_GAP * (len(IO_MAPPINGS) - 1)
-    fig, ax = _new_axes(ax, total * 0.95, 4.1 * 0.95, (-0.15, total + 0.15), (-0.95, 3.75))
-    x = 0.0
-    for i, (name, example, spec) in enumerate(IO_MAPPINGS):
-        end = _draw_io_panel(ax, x, name, example, spec)
-        if i < len(IO_MAPPINGS) - 1:
-            # A thin divider between panels.
-            ax.plot([end + _IO_GAP / 2] * 2, [-0.75, 3.6], color="#dddddd", lw=1, zorder=0)
-        x = end + _IO_GAP
+    widths = [sum(_io_panel_width(IO_MAPPINGS[i][2]) for i in row) + _IO_GAP * (len(row) - 1)
+              for row in _IO_ROWS]
+    total = max(widths)
+    top = _IO_ROW_PITCH * (len(_IO_ROWS) - 1) + 3.1
+    fig, ax = _new_axes(ax, total * 0.95, (top + 0.75) * 0.95, (-0.1, total + 0.1), (-0.75, top))
+    for r, (row, width) in enumerate(zip(_IO_ROWS, widths)):
+        y0 = _IO_ROW_PITCH * (len(_IO_ROWS) - 1 - r)
+        x = (total - width) / 2  # each row centred
+        for j, i in enumerate(row):
+            name, example, spec = IO_MAPPINGS[i]
+            end = _draw_io_panel(ax, x, y0, name, example, spec)
+            if j < len(row) - 1:  # a thin divider between panels
+                ax.plot([end + _IO_GAP / 2] * 2, [y0 - 0.55, y0 + 3.0], color="#dddddd", lw=1,
+                        zorder=0)
+            x = end + _IO_GAP
     return fig
 
 

@@ -315,10 +315,10 @@ def plot_reading(reading, title=None):
                                    gridspec_kw={"height_ratios": [0.9 + 0.3 * C, 0.1 * H]})
     im1 = ax1.imshow(probs.T, cmap="Greens", vmin=0, vmax=1, aspect="auto")
     for t, c in enumerate(probs.argmax(axis=1)):  # write the winning class in its cell
-        ax1.text(t, c, f"{probs[t, c]:.0%}", ha="center", va="center", fontsize=7,
+        ax1.text(t, c, f"{probs[t, c]:.0%}", ha="center", va="center", fontsize=9,
                  color="white" if probs[t, c] > 0.6 else "black")
     ax1.set_yticks(np.arange(C))
-    ax1.set_yticklabels(reading["class_names"], fontsize=8)
+    ax1.set_yticklabels(reading["class_names"], fontsize=9)
     ax1.set_title(title or "prediction and hidden state after each token", fontsize=10)
     fig.colorbar(im1, ax=ax1, label="probability", aspect=8, pad=0.01)
     im2 = ax2.imshow(hidden.T, cmap="RdBu_r", vmin=-1, vmax=1, aspect="auto",

@@ -137,11 +137,23 @@ def test_io_mappings_draw_five_panels_with_the_right_boxes():
     names = [t.get_text() for t in fig.axes[0].texts if t.get_gid() == "mapping"]
     assert names == ["one-to-one", "one-to-many", "many-to-one", "many-to-many, aligned",
                      "encoder-decoder"]
-    # Inputs, hidden states and outputs over the five panels: 1+1+3+3+3, 1+3+3+3+6, 1+3+1+3+3.
+    # Inputs, hidden states and outputs over the five panels: 1+1+3+3+3, 1+3+3+3+7, 1+3+1+3+4:
+    # the encoder-decoder reads 3 steps and writes 4, so its lengths really differ.
     assert len(_labels(fig, "input")) == 11
-    assert len(_labels(fig, "hidden")) == 16
-    assert len(_labels(fig, "output")) == 11
+    assert len(_labels(fig, "hidden")) == 17
+    assert len(_labels(fig, "output")) == 12
     assert "context" in _texts(fig)
+    parts = [t.get_text() for t in fig.axes[0].texts if t.get_gid() == "part"]
+    assert parts == ["encoder", "decoder"]
+    # The context arrow is solid (dotted arrows mean fed-back words) and thicker than the rest.
+    context = [p for p in fig.axes[0].patches if p.get_gid() == "context"]
+    assert len(context) == 1 and context[0].get_linestyle() == "-"
+    arrows = [p for p in fig.axes[0].patches if type(p).__name__ == "FancyArrowPatch"]
+    assert context[0].get_linewidth() > 2 * max(a.get_linewidth() for a in arrows
+                                                if a.get_gid() != "context")
+    # Readable at notebook width: about 10 inches wide, captions of 10 pt or more.
+    assert fig.get_figwidth() < 11
+    assert min(t.get_fontsize() for t in fig.axes[0].texts) >= 10
     assert "02-io-mappings.png" in FIGURES
     plt.close(fig)
     fig, ax = plt.subplots()

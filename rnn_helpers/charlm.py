@@ -1,0 +1,675 @@
+"""Character-level language models: corpus, vocabulary, batches, baselines, models, sampling.
+
+Dimensions: N streams (batch), T time steps, E embedding size, H hidden units,
+V vocabulary (characters).
+
+A language model gives a probability to the next character given the ones
+before it. We score it by its cross-entropy on held-out text, in bits per
+character (bpc): the average of -log2 p(next character), which is also the
+length of the code it would need per character. Perplexity is 2**bpc: the
+number of equally likely characters the model is as unsure as.
+
+    text = load_corpus()
+    train, val, test = split_text(text)
+    vocab = Vocabulary.from_text(train)
+    model = CharLM(vocab, cell="lstm")
+    history = train_lm(model, vocab.encode(train), num_epochs=2)
+    bits_per_char(model, vocab.encode(test))
+    sample(model, "Return the", length=80, temperature=0.8, seed=0)
+
+Sections: corpus and split; Vocabulary; the truncated-BPTT batch iterator;
+n-gram count baselines; the CharLM model; training and evaluation; sampling;
+reading the hidden units.
+"""
+from importlib import resources
+
+import numpy as np
+
+from . import init, layers, optim, recurrent
+from ._checks import check_arrays, check_choice
+from .models import TrainingDiverged
+
+CORPUS_FILE = "stdlib_docstrings.txt"
+
+
+# ---------------------------------------------------------------- corpus
+
+def load_corpus():
+    """The docstrings of the Python standard library, as one str (about 445 KB).
+
+    The file ships inside the package (rnn_helpers/corpus/); see its README.md
+    for the Python version it came from and its licence (PSF). No download.
+    """
+    return (resources.files("rnn_helpers") / "corpus" / CORPUS_FILE).read_text(encoding="ascii")
+
+
+def split_spans(text, num_blocks=10, val_frac=0.1, test_frac=0.1):
+    """Where each part of a train / validation / held-out split lies in text.
+
+    The text is cut into num_blocks blocks of about equal length; each block
+    gives its first part to training, the next val_frac to validation and the
+    last test_frac to held-out. Every part of the corpus (early and late
+    modules alike) is thus represented in every split, and the three never
+    overlap. Each cut is moved forward to the next paragraph break ("\\n\\n"),
+    so no split starts in the middle of a sentence.
+
+    Returns: list of (start, stop, name) with name in "train", "validation",
+    "held-out", in text order; together they cover text exactly once.
+    """
+    if not (isinstance(num_blocks, int) and num_blocks >= 1):
+        raise ValueError(f"split_spans: num_blocks must be a positive int, got {num_blocks!r}")
+    if not (0 < val_frac and 0 < test_frac and val_frac + test_frac < 1):
+        raise ValueError(f"split_spans: need val_frac > 0, test_frac > 0 and val_frac + test_frac "
+                         f"< 1, got {val_frac!r} and {test_frac!r}")
+    n = len(text)
+    cuts = [0]
+    for b in range(num_blocks):
+        start = n * b / num_blocks
+        for frac in (1 - val_frac - test_frac, 1 - test_frac, 1.0):
+            cuts.append(_paragraph_cut(text, int(start + frac * n / num_blocks)))
+    names = ["train", "validation", "held-out"] * num_blocks
+    spans = [(a, b, name) for a, b, name in zip(cuts[:-1], cuts[1:], names)]
+    if any(a >= b for a, b, _ in spans):
+        raise ValueError(f"split_spans: a text of {n} characters is too short for "
+                         f"{num_blocks} blocks; use fewer blocks")
+    return spans
+
+
+def _paragraph_cut(text, pos):
+    """The position just after the first "\\n\\n" at or after pos (or the end)."""
+    if pos >= len(text):
+        return len(text)
+    found = text.find("\n\n", pos)
+    return len(text) if found < 0 else found + 2
+
+
+def split_text(text, num_blocks=10, val_frac=0.1, test_frac=0.1):
+    """Train, validation and held-out text that share no character position.
+
+    Returns: (train, validation, held_out), three str; see split_spans.
+    """
+    parts = {"train": [], "validation": [], "held-out": []}
+    for a, b, name in split_spans(text, num_blocks, val_frac, test_frac):
+        parts[name].append(text[a:b])
+    return tuple("".join(parts[name]) for name in ("train", "validation", "held-out"))
+
+
+# ---------------------------------------------------------------- vocabulary
+
+class Vocabulary:
+    """A bijection between characters and the integers 0..V-1.
+
+    stoi: dict char -> index ("string to index"); itos: list index -> char.
+    """
+
+    def __init__(self, chars):
+        chars = list(chars)
+        if not chars or not all(isinstance(c, str) and len(c) == 1 for c in chars):
+            raise ValueError("Vocabulary: chars must be a non-empty sequence of single characters")
+        if len(set(chars)) != len(chars):
+            raise ValueError("Vocabulary: chars must not repeat a character")
+        self.itos = chars
+        self.stoi = {c: i for i, c in enumerate(chars)}
+
+    @classmethod
+    def from_text(cls, text):
+        """Every character that occurs in text, in sorted order."""
+        return cls(sorted(set(text)))
+
+    def __len__(self):
+        return len(self.itos)
+
+    def __repr__(self):
+        return f"Vocabulary(V={len(self)}: {''.join(self.itos)!r})"
+
+    def encode(self, text):
+        """text: str of length L -> (L,) int64 array of indices.
+
+        Raises ValueError naming every character the vocabulary lacks.
+        """
+        if not isinstance(text, str):
+            raise ValueError(f"encode: text must be a str, got {type(text).__name__}")
+        unknown = sorted(set(text) - set(self.stoi))
+        if unknown:
+            raise ValueError(f"encode: {len(unknown)} character(s) not in the vocabulary: "
+                             f"{''.join(unknown)!r}. Remove or replace them (the model knows "
+                             f"only the {len(self)} characters of its training text), or build "
+                             f"the vocabulary from a text that contains them.")
+        stoi = self.stoi
+        return np.array([stoi[c] for c in text], dtype=np.int64)
+
+    def decode(self, ids):
+        """ids: (L,) integers in [0, V) -> str of length L."""
+        ids = np.asarray(ids)
+        if ids.ndim != 1 or not np.issubdtype(ids.dtype, np.integer):
+            raise ValueError(f"decode: ids must be a 1-D array of integers, got shape "
+                             f"{ids.shape} and dtype {ids.dtype}")
+        if ids.size and (ids.min() < 0 or ids.max() >= len(self)):
+            raise ValueError(f"decode: ids must lie in [0, {len(self)}), got values from "
+                             f"{ids.min()} to {ids.max()}")
+        return "".join(self.itos[i] for i in ids)
+
+
+def _check_ids(where, ids, min_len=2):
+    """Raise ValueError unless ids is a 1-D integer array of at least min_len entries."""
+    if not isinstance(ids, np.ndarray) or ids.ndim != 1 or not np.issubdtype(ids.dtype, np.integer):
+        raise ValueError(f"{where}: ids must be a 1-D integer array (use vocab.encode(text)), "
+                         f"got {getattr(ids, 'shape', type(ids).__name__)}")
+    if len(ids) < min_len:
+        raise ValueError(f"{where}: ids must hold at least {min_len} characters, got {len(ids)}")
+
+
+# ---------------------------------------------------------------- batches
+
+def stream_batches(ids, batch_size, seq_len):
+    """Chunks of N parallel streams of text, for truncated backpropagation through time.
+
+    The text is cut into N = batch_size contiguous streams, one per row. The
+    iterator walks along all of them together, seq_len characters at a time:
+    chunk k holds characters k*T .. k*T+T-1 of every stream, and its targets
+    are the characters one step later. So row n of chunk k+1 continues row n
+    of chunk k exactly where it stopped.
+
+    That is why the training loop carries the hidden state: the final state of
+    chunk k summarises everything stream n has read so far, and passing it as
+    the initial state of chunk k+1 lets the model use context beyond T
+    characters. Gradients stop at the chunk boundary (that is the "truncated"
+    in truncated BPTT): the carried state is treated as a constant. The state
+    is reset to zeros at the start of every epoch, when the streams start over.
+
+    Inputs: ids: (L,) int array; batch_size: N; seq_len: T.
+    Yields: (x, y), both (N, T) int arrays, y[:, t] the character after x[:, t].
+    The last chunk is shorter if the stream length is not a multiple of T; the
+    L - 1 - N * ((L - 1) // N) characters at the very end are not used.
+    """
+    _check_ids("stream_batches", ids)
+    for name, v in (("batch_size", batch_size), ("seq_len", seq_len)):
+        if not isinstance(v, (int, np.integer)) or v < 1:
+            raise ValueError(f"stream_batches: {name} must be a positive int, got {v!r}")
+    M = (len(ids) - 1) // batch_size  # characters per stream
+    if M < 1:
+        raise ValueError(f"stream_batches: {len(ids)} characters cannot fill {batch_size} "
+                         f"streams; use a smaller batch_size")
+    x_all = ids[:batch_size * M].reshape(batch_size, M)  # (N, M): stream n in row n
+    y_all = ids[1:batch_size * M + 1].reshape(batch_size, M)  # the next character of each
+    for start in range(0, M, seq_len):
+        yield x_all[:, start:start + seq_len], y_all[:, start:start + seq_len]
+
+
+# ---------------------------------------------------------------- n-gram baselines
+
+def ngram_counts(ids, n, V):
+    """How often each n-gram occurs: counts[a, b, c] = #times "abc" (for n = 3).
+
+    Inputs: ids: (L,) ints in [0, V); n: 1 (unigram), 2 (bigram), 3 (trigram), ...
+    Returns: float64 array of shape (V,) * n; the last axis is the next character.
+    """
+    _check_ids("ngram_counts", ids, min_len=n)
+    if not isinstance(n, int) or n < 1:
+        raise ValueError(f"ngram_counts: n must be a positive int, got {n!r}")
+    # Number every n-gram in base V, then count the numbers in one bincount.
+    L = len(ids) - n + 1
+    code = np.zeros(L, dtype=np.int64)
+    for j in range(n):
+        code = code * V + ids[j:j + L]
+    return np.bincount(code, minlength=V ** n).reshape((V,) * n).astype(np.float64)
+
+
+def ngram_log2_probs(counts, k):
+    """Add-k smoothed log2 probabilities of the next character given the n-1 before.
+
+        p(c | context) = (count(context, c) + k) / (count(context) + k * V)
+
+    Every character gets k pseudo-counts, so an n-gram never seen in training
+    still has a small probability (without it, one unseen n-gram in the
+    held-out text would make the cross-entropy infinite).
+
+    Inputs: counts: (V,) * n from ngram_counts; k: positive float.
+    Returns: log2 p, shaped like counts; each slice along the last axis sums to 1 in p.
+    """
+    if not (np.isscalar(k) and np.isfinite(k) and k > 0):
+        raise ValueError(f"ngram_log2_probs: k must be a positive number, got {k!r}")
+    V = counts.shape[-1]
+    return np.log2(counts + k) - np.log2(counts.sum(axis=-1, keepdims=True) + k * V)
+
+
+def ngram_bits_per_char(log2_probs, ids):
+    """Mean of -log2 p(next character | n-1 before) over ids[n-1:], in bits per character.
+
+    Inputs: log2_probs: (V,) * n from ngram_log2_probs; ids: (L,) ints.
+    """
+    n = log2_probs.ndim
+    _check_ids("ngram_bits_per_char", ids, min_len=n)
+    L = len(ids) - n + 1
+    index = tuple(ids[j:j + L] for j in range(n))  # (context..., next) for every position
+    return float(-np.mean(log2_probs[index]))
+
+
+def choose_k(counts, val_ids, ks=(1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0)):
+    """The add-k constant with the lowest bits per character on validation text.
+
+    Returns: (best_k, {k: validation bpc}). Never pass held-out text here.
+    """
+    scores = {k: ngram_bits_per_char(ngram_log2_probs(counts, k), val_ids) for k in ks}
+    return min(scores, key=scores.get), scores
+
+
+# ---------------------------------------------------------------- the model
+
+class CharLM:
+    """Embedding -> recurrent layer -> affine readout -> softmax over the next character.
+
+        e = W_embed[x]                          (N, T, E)
+        h = recurrent layer(e, state)           (N, T, H)   "rnn", "lstm" or "gru"
+        scores = h @ Wy + by                    (N, T, V)
+        loss = mean over steps of -log softmax(scores)[y]   (nats)
+
+    params: W_embed (V, E), Wx (E, G*H), Wh (H, G*H), b (G*H,) (see
+    recurrent.py), Wy (H, V), by (V,). The state is h (N, H) for "rnn" and
+    "gru", the pair (h, c) for "lstm"; None means zeros.
+
+    dtype: float32 (default) halves the memory of float64 and trains faster;
+    use float64 for gradient checks.
+    """
+
+    def __init__(self, vocab, cell="lstm", embed_dim=32, hidden_size=128, seed=0,
+                 dtype=np.float32):
+        check_choice("CharLM", "cell", cell, recurrent.CELLS)
+        check_choice("CharLM", "dtype", np.dtype(dtype), (np.dtype(np.float32), np.dtype(np.float64)))
+        if not isinstance(vocab, Vocabulary):
+            raise ValueError(f"CharLM: vocab must be a Vocabulary, got {type(vocab).__name__}")
+        for name, v in (("embed_dim", embed_dim), ("hidden_size", hidden_size)):
+            if not isinstance(v, (int, np.integer)) or v < 1:
+                raise ValueError(f"CharLM: {name} must be a positive int, got {v!r}")
+        rng = np.random.default_rng(seed)
+        V = len(vocab)
+        self.vocab, self.cell = vocab, cell
+        self.embed_dim, self.hidden_size = embed_dim, hidden_size
+        # Embedding rows ~ N(0, 1); the recurrent layer as in recurrent.init_params;
+        # a Xavier readout with zero bias, so the first guesses are close to uniform.
+        params = {"W_embed": rng.normal(size=(V, embed_dim)),
+                  **recurrent.init_params(cell, embed_dim, hidden_size, rng),
+                  "Wy": init.xavier(hidden_size, V, rng), "by": np.zeros(V)}
+        self.params = {k: v.astype(dtype) for k, v in params.items()}
+
+    @property
+    def dtype(self):
+        return self.params["Wh"].dtype
+
+    def initial_state(self, N):
+        """Zeros: h (N, H), or (h, c) for an LSTM."""
+        h = np.zeros((N, self.hidden_size), dtype=self.dtype)
+        return (h, h.copy()) if self.cell == "lstm" else h
+
+    def forward(self, x, state=None):
+        """Scores for the next character at every step.
+
+        Inputs: x: (N, T) ints; state: from initial_state or a previous call (None: zeros).
+        Returns: scores (N, T, V), the final state (to carry on), cache for backward.
+        """
+        p = self.params
+        check_arrays("CharLM.forward", x=(x, "int:N,T"))
+        if state is None:
+            state = self.initial_state(x.shape[0])
+        h0, c0 = state if self.cell == "lstm" else (state, None)
+        e, emb_cache = layers.embedding_forward(x, p["W_embed"])  # (N, T, E)
+        h, rec_cache = recurrent.forward(self.cell, e, h0, p, c0=c0)  # (N, T, H)
+        scores, out_cache = layers.temporal_affine_forward(h, p["Wy"], p["by"])  # (N, T, V)
+        return scores, recurrent.final_state(rec_cache), (emb_cache, rec_cache, out_cache)
+
+    def loss_and_grads(self, x, y, state=None, return_state=False):
+        """Mean cross-entropy (nats per character) of predicting y from x, and its gradients.
+
+        Inputs: x: (N, T) ints; y: (N, T) ints, y[:, t] the character after
+        x[:, t] (teacher forcing: the model always reads the true text);
+        state: the initial state, treated as a constant (None: zeros).
+        Returns: loss, grads (dict like params), and the final state if
+        return_state, to pass as state with the next chunk.
+        """
+        check_arrays("CharLM.loss_and_grads", x=(x, "int:N,T"), y=(y, "int:N,T"))
+        scores, final, (emb_cache, rec_cache, out_cache) = self.forward(x, state)
+        loss, dscores = layers.temporal_softmax_loss(scores, y)
+        # Back through the readout, the recurrent layer and the embedding.
+        dh, dWy, dby = layers.temporal_affine_backward(dscores, out_cache)
+        de, _, dWx, dWh, db = recurrent.backward(self.cell, dh, rec_cache)
+        dW_embed = layers.embedding_backward(de, emb_cache)
+        grads = {"W_embed": dW_embed, "Wx": dWx, "Wh": dWh, "b": db, "Wy": dWy, "by": dby}
+        return (loss, grads, final) if return_state else (loss, grads)
+
+    def save(self, path):
+        """Write params, vocabulary and settings to an .npz file (no pickle)."""
+        np.savez(path, itos=np.array(self.vocab.itos), cell=np.array(self.cell),
+                 embed_dim=self.embed_dim, hidden_size=self.hidden_size,
+                 **{"param_" + k: v for k, v in self.params.items()})
+
+    @classmethod
+    def load(cls, path):
+        """A CharLM read back from a file written by save()."""
+        with np.load(path, allow_pickle=False) as f:
+            missing = {"itos", "cell", "embed_dim", "hidden_size"} - set(f.files)
+            if missing:
+                raise ValueError(f"CharLM.load: {path} lacks {sorted(missing)}; "
+                                 f"was it written by CharLM.save?")
+            model = cls(Vocabulary([str(c) for c in f["itos"]]), cell=str(f["cell"]),
+                        embed_dim=int(f["embed_dim"]), hidden_size=int(f["hidden_size"]),
+                        dtype=f["param_Wh"].dtype)
+            for k, v in model.params.items():
+                stored = f["param_" + k]
+                if stored.shape != v.shape:
+                    raise ValueError(f"CharLM.load: param {k} has shape {stored.shape}, "
+                                     f"expected {v.shape}")
+                model.params[k] = stored
+        return model
+
+
+# ---------------------------------------------------------------- training and evaluation
+
+def train_lm(model, ids, num_epochs=2, batch_size=128, seq_len=8, lr=1e-2, lr_decay=0.5,
+             clip=1.0, val_ids=None, val_every=0, callback=None):
+    """Train a CharLM with truncated BPTT over parallel streams, Adam and global-norm clipping.
+
+    Inputs:
+    - model: a CharLM; ids: (L,) training text, encoded
+    - num_epochs: passes over the text; batch_size: N streams; seq_len: T
+    - lr: Adam's learning rate, multiplied by lr_decay after every epoch
+    - clip: max global gradient norm (None: no clipping)
+    - val_ids, val_every: score bits_per_char(model, val_ids) every val_every
+      updates and at the end of every epoch (0: at epoch ends only)
+    - callback: optional function callback(epoch, model) after every epoch
+
+    Returns: history, a dict of lists:
+      "loss": per epoch, the mean training loss over every character (nats)
+      "chunk_loss", "chars": the loss of every update and the characters seen after it
+      "grad_norm": per epoch, the largest global gradient norm before clipping
+      "val_bpc", "val_chars": validation bits per char and when it was measured
+
+    Raises TrainingDiverged (with advice) if the loss or gradient becomes NaN or inf.
+    """
+    _check_ids("train_lm", ids)
+    for name, v in (("num_epochs", num_epochs), ("val_every", val_every)):
+        if not isinstance(v, (int, np.integer)) or v < 0:
+            raise ValueError(f"train_lm: {name} must be an int >= 0, got {v!r}")
+    if val_ids is not None:
+        _check_ids("train_lm", val_ids)
+    if not 0 < lr_decay <= 1:
+        raise ValueError(f"train_lm: lr_decay must be in (0, 1], got {lr_decay!r}")
+    opt = optim.Adam(model.params, lr=lr)
+    history = {"loss": [], "chunk_loss": [], "chars": [], "grad_norm": [],
+               "val_bpc": [], "val_chars": []}
+    seen = 0
+    for epoch in range(1, num_epochs + 1):
+        state = model.initial_state(batch_size)  # streams start over: empty memory
+        total, count, max_norm = 0.0, 0, 0.0
+        for x, y in stream_batches(ids, batch_size, seq_len):
+            with np.errstate(over="ignore", invalid="ignore"):
+                loss, grads, state = model.loss_and_grads(x, y, state, return_state=True)
+                norm = optim.global_norm(grads) if clip is None else optim.clip_grad_norm(grads, clip)
+            if not (np.isfinite(loss) and np.isfinite(norm)):
+                raise TrainingDiverged(_divergence_message(epoch, loss, norm, opt.lr, clip))
+            opt.step(grads)
+            seen += x.size
+            count += x.size
+            total += loss * x.size  # weight by size: the last chunk may be shorter
+            max_norm = max(max_norm, norm)
+            history["chunk_loss"].append(loss)
+            history["chars"].append(seen)
+            if val_ids is not None and val_every and len(history["chars"]) % val_every == 0:
+                history["val_bpc"].append(bits_per_char(model, val_ids))
+                history["val_chars"].append(seen)
+        opt.lr *= lr_decay
+        history["loss"].append(total / count)
+        history["grad_norm"].append(max_norm)
+        if val_ids is not None and (not history["val_chars"] or history["val_chars"][-1] != seen):
+            history["val_bpc"].append(bits_per_char(model, val_ids))
+            history["val_chars"].append(seen)
+        if callback is not None:
+            callback(epoch, model)
+    return history
+
+
+def _divergence_message(epoch, loss, norm, lr, clip):
+    tips = [f"a smaller learning rate (lr={lr:g} now; try {lr / 10:g})"]
+    tips.append("gradient clipping (clip=1.0)" if clip is None else f"a tighter clip (clip={clip:g} now)")
+    return (f"training diverged in epoch {epoch}: loss {loss:.3g}, gradient norm {norm:.3g}. "
+            f"Try " + ", or ".join(tips) + ".")
+
+
+def _log_softmax(scores):
+    """log softmax along the last axis, shifted so exp never overflows."""
+    shifted = scores - scores.max(axis=-1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+
+
+def bits_per_char(model, ids, batch_size=32, seq_len=256, carry_state=True):
+    """Cross-entropy of model on the text ids, in bits per character.
+
+    Scores every character but the first, ids[1:], each predicted from all the
+    characters before it in its stream: the text is cut into batch_size
+    streams (the last one padded and masked), read chunk by chunk with the
+    state carried, so only the first character of each stream loses context.
+    carry_state=False starts every chunk from zeros instead (to measure what
+    the carried state is worth). No gradients, no parameter changes.
+
+    Inputs: model: a CharLM; ids: (L,) encoded text. Returns: float, bits per character.
+    """
+    _check_ids("bits_per_char", ids)
+    N, L = batch_size, len(ids) - 1
+    M = -(-L // N)  # characters per stream, rounded up
+    x = np.zeros(N * M, dtype=np.int64)
+    y = np.zeros(N * M, dtype=np.int64)
+    x[:L], y[:L] = ids[:-1], ids[1:]
+    mask = (np.arange(N * M) < L).reshape(N, M)  # (N, M): False on the padding
+    x, y = x.reshape(N, M), y.reshape(N, M)
+    state, total = None, 0.0
+    for start in range(0, M, seq_len):
+        xs, ys, ms = (a[:, start:start + seq_len] for a in (x, y, mask))
+        scores, state, _ = model.forward(xs, state if carry_state else None)
+        log_p = _log_softmax(scores.astype(np.float64))  # (N, T, V)
+        picked = np.take_along_axis(log_p, ys[..., None], axis=-1)[..., 0]  # (N, T)
+        total -= float(np.sum(picked[ms]))
+    return total / L / np.log(2)
+
+
+def perplexity(bpc):
+    """2 ** bits per character: the number of equally likely choices it amounts to."""
+    return float(2.0 ** bpc)
+
+
+# ---------------------------------------------------------------- sampling
+
+def _check_sampling(where, temperature, top_k, V):
+    if not (np.isscalar(temperature) and np.isfinite(temperature) and temperature > 0):
+        raise ValueError(f"{where}: temperature must be a positive number, got {temperature!r}; "
+                         f"for the most likely character every time, use greedy=True")
+    if top_k is not None and (not isinstance(top_k, (int, np.integer)) or top_k < 1):
+        raise ValueError(f"{where}: top_k must be None (all {V} characters) or an int >= 1, "
+                         f"got {top_k!r}")
+
+
+def _read_prompt(model, prompt):
+    """Run the model over prompt; return the scores for the next char (V,) and the state."""
+    if not isinstance(prompt, str) or not prompt:
+        raise ValueError(f"prompt must be a non-empty str (e.g. '\\n' to start a docstring), "
+                         f"got {prompt!r}")
+    ids = model.vocab.encode(prompt)
+    scores, state, _ = model.forward(ids[None, :], None)  # (1, T, V)
+    return scores[0, -1].astype(np.float64), state
+
+
+def next_char_probs(model, prompt, temperature=1.0, top_k=None):
+    """p(next character | prompt): (V,) probabilities, indexed like model.vocab.itos.
+
+    temperature divides the scores before the softmax (below 1 sharpens the
+    distribution, above 1 flattens it); top_k keeps only the k most likely
+    characters and renormalises.
+    """
+    _check_sampling("next_char_probs", temperature, top_k, len(model.vocab))
+    scores, _ = _read_prompt(model, prompt)
+    return _probs(scores, temperature, top_k)
+
+
+def _probs(scores, temperature, top_k):
+    """softmax(scores / temperature), restricted to the top_k largest (ties at the cut kept)."""
+    p = np.exp(_log_softmax(scores / temperature))  # (V,)
+    if top_k is not None and top_k < p.size:
+        cutoff = np.sort(p)[-top_k]
+        p = np.where(p >= cutoff, p, 0.0)
+        p /= p.sum()
+    return p
+
+
+def sample(model, prompt, length=200, temperature=1.0, top_k=None, greedy=False, seed=0):
+    """Continue prompt by length characters, one at a time.
+
+    The model reads the prompt, then repeatedly picks a next character and
+    feeds it back in as the next input. greedy=True takes the most likely
+    character every time (deterministic); otherwise it draws from
+    softmax(scores / temperature), restricted to the top_k most likely if
+    top_k is given, with np.random.default_rng(seed).
+
+    Returns: the generated str (without the prompt).
+    """
+    _check_sampling("sample", temperature, top_k, len(model.vocab))
+    if not isinstance(length, (int, np.integer)) or length < 0:
+        raise ValueError(f"sample: length must be an int >= 0, got {length!r}")
+    rng = np.random.default_rng(seed)
+    scores, state = _read_prompt(model, prompt)
+    out = []
+    for _ in range(length):
+        if greedy:
+            idx = int(np.argmax(scores))
+        else:
+            p = _probs(scores, temperature, top_k)
+            idx = int(rng.choice(p.size, p=p))
+        out.append(idx)
+        step, state, _ = model.forward(np.array([[idx]]), state)  # (1, 1, V)
+        scores = step[0, 0].astype(np.float64)
+    return model.vocab.decode(np.array(out, dtype=np.int64))
+
+
+def generate(model, prompt="Return the", temperature=0.8, top_k=None, length=200, seed=0):
+    """prompt followed by a sampled continuation: the function behind the notebook's widget.
+
+    An empty prompt starts from a newline, as a docstring paragraph would;
+    top_k=None or top_k >= V samples from all characters.
+    """
+    prompt = prompt or "\n"
+    return prompt + sample(model, prompt, length, temperature, top_k, seed=seed)
+
+
+def find_loop(text, min_repeats=2):
+    """Where text becomes periodic until its end: (start, period), or None.
+
+    The earliest start s (then the shortest period p) such that
+    text[i] == text[i + p] for every i >= s and the periodic tail holds at
+    least min_repeats full periods. Greedy decoding often ends in such a loop.
+    """
+    n, best = len(text), None
+    for p in range(1, n // min_repeats + 1):
+        s = n - p  # walk back while the character p later matches
+        while s > 0 and text[s - 1] == text[s - 1 + p]:
+            s -= 1
+        if n - s >= min_repeats * p and (best is None or s < best[0]):
+            best = (s, p)
+    return best
+
+
+# ---------------------------------------------------------------- reading the hidden units
+
+def hidden_states(model, ids, batch_size=16, seq_len=256):
+    """The hidden state after reading each character of ids, in text order.
+
+    The text is cut into batch_size streams (the tail that does not fill them
+    is dropped), read with the state carried, as in bits_per_char.
+    Returns: dict "h": (L', H), and for an LSTM also "c": (L', H), the cell
+    state; L' = batch_size * (len(ids) // batch_size), row i the state after ids[i].
+    """
+    _check_ids("hidden_states", ids)
+    N, M = batch_size, len(ids) // batch_size
+    x = ids[:N * M].reshape(N, M)  # (N, M): stream n in row n
+    state, hs, cs = model.initial_state(N), [], []
+    for start in range(0, M, seq_len):
+        e, _ = layers.embedding_forward(x[:, start:start + seq_len], model.params["W_embed"])
+        h0, c0 = state if model.cell == "lstm" else (state, None)
+        h, (_, inner) = recurrent.forward(model.cell, e, h0, model.params, c0=c0)  # (N, T, H)
+        state = recurrent.final_state((model.cell, inner))
+        hs.append(h)
+        if model.cell == "lstm":
+            cs.append(inner["c"])
+    out = {"h": np.concatenate(hs, axis=1).reshape(N * M, -1)}  # (N*M, H), text order
+    if cs:
+        out["c"] = np.concatenate(cs, axis=1).reshape(N * M, -1)
+    return out
+
+
+def text_features(text):
+    """Indicators of where each character sits, for probing hidden units.
+
+    Returns: dict name -> (L,) float array; entry i describes the position
+    just after text[i], what a model that has read text[:i+1] could know:
+      "space": 1 if text[i] is a space (no memory needed: a control)
+      "position in line": characters since the last newline
+      "indented line": 1 once the line has begun with 4 or more spaces
+      "inside ( )": 1 while a "(" is open; a blank line closes everything
+      "inside quotes": 1 after an opening double quote, until the closing one
+      "inside ``code``": 1 inside backquotes (a run of backquotes opens or closes)
+    A newline ends quotes, backquotes and indentation.
+    """
+    names = ("space", "position in line", "indented line", "inside ( )", "inside quotes",
+             "inside ``code``")
+    feats = {name: np.zeros(len(text)) for name in names}
+    col, lead, depth, quote, code, prev = 0, 0, 0, 0, 0, ""
+    for i, ch in enumerate(text):
+        if ch == "\n":
+            depth = 0 if prev == "\n" else depth  # a blank line closes parentheses
+            col, lead, quote, code = -1, 0, 0, 0
+        # Leading spaces of the line, counted until its first other character.
+        lead = lead + 1 if ch == " " and lead == col else lead
+        depth = depth + 1 if ch == "(" else max(depth - 1, 0) if ch == ")" else depth
+        quote ^= ch == '"'
+        code ^= ch == "`" and prev != "`"
+        col, prev = col + 1, ch
+        for name, v in zip(names, (ch == " ", col, lead >= 4, depth > 0, quote, code)):
+            feats[name][i] = v
+    return feats
+
+
+def unit_correlations(states, feature):
+    """Pearson correlation of every hidden unit with one feature.
+
+    Inputs: states: (L, H); feature: (L,). Returns: (H,) correlations in [-1, 1]
+    (0 for a unit that never changes).
+    """
+    check_arrays("unit_correlations", states=(states, "L,H"), feature=(feature, "L"))
+    s = states.astype(np.float64) - states.mean(axis=0)
+    f = feature.astype(np.float64) - feature.mean()
+    denom = np.sqrt((s * s).sum(axis=0) * (f * f).sum())
+    return np.divide(s.T @ f, denom, out=np.zeros(states.shape[1]), where=denom > 0)
+
+
+def probe_units(states, features, control_shift=None):
+    """For each feature, the hidden unit that correlates with it most strongly.
+
+    Inputs:
+    - states: dict name -> (L, H) states, e.g. {"h": ..., "c": ...} from hidden_states
+    - features: dict name -> (L,) values, e.g. from text_features
+    - control_shift: the control correlates the same feature shifted (rolled)
+      by this many characters (default L // 2): it keeps the feature's own
+      statistics but breaks its link with the text, so its best |r| shows how
+      large a correlation the search over every unit finds by chance.
+
+    Returns: list of dicts, one per feature, with "feature", "state" (which
+    states), "unit", "r" (its correlation) and "control" (the best |r| of the
+    shifted feature over every unit of every state).
+    """
+    L = len(next(iter(states.values())))
+    shift = L // 2 if control_shift is None else control_shift
+    rows = []
+    for name, f in features.items():
+        r = {key: unit_correlations(s, f) for key, s in states.items()}
+        key = max(r, key=lambda k: np.abs(r[k]).max())  # the states holding the best unit
+        unit = int(np.argmax(np.abs(r[key])))
+        control = max(np.abs(unit_correlations(s, np.roll(f, shift))).max() for s in states.values())
+        rows.append({"feature": name, "state": key, "unit": unit, "r": float(r[key][unit]),
+                     "control": float(control)})
+    return rows
