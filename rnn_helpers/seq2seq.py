@@ -226,6 +226,23 @@ class VectorToSequence:
         grads.update({"W_init": dW, "b_init": db})
         return loss, grads
 
+    def hidden_states(self, X):
+        """The decoder's state after each teacher-forced step: (N, T, H).
+
+        X = (x, dec_in) with x (N, D) and dec_in (N, T), as for loss_and_grads.
+        """
+        x, dec_in = X
+        check_arrays("VectorToSequence.hidden_states", x=(x, "N,D"), dec_in=(dec_in, "int:N,T"))
+        e, _ = layers.embedding_forward(dec_in, self.params["tgt_embed"])  # (N, T, E)
+        h, _ = recurrent.forward(self.cell, e, self.initial_state(x)[0], _sub(self.params, "dec_"))
+        return h
+
+    def scores(self, X):
+        """Teacher-forced scores for every step, (N, T, V): what loss_and_grads scores."""
+        x, dec_in = X
+        check_arrays("VectorToSequence.scores", x=(x, "N,D"), dec_in=(dec_in, "int:N,T"))
+        return decoder_forward(self.params, self.initial_state(x)[0], dec_in, self.cell)[0]
+
     def generate(self, x, start_id, end_id, max_len=20):
         """Greedy decoding from each vector: (N, max_len) ids, -1 after <end>."""
         return greedy_decode(self.params, self.initial_state(x)[0], self.cell, start_id, end_id,

@@ -87,6 +87,31 @@ def test_vector_to_sequence_gradcheck_every_parameter(cell):
     _assert_gradients_match(model, (rng.normal(size=(N, D)), dec_in), dec_out, strict=False)
 
 
+@pytest.mark.parametrize("cell", seq2seq.CELLS)
+def test_vector_to_sequence_scores_and_hidden_states(cell):
+    rng = np.random.default_rng(6)
+    model = seq2seq.VectorToSequence(D, V, hidden_size=H, embed_dim=E, cell=cell, seed=3)
+    _nudge(model, rng)
+    _, _, dec_in, dec_out = _random_batch(rng)
+    x = rng.normal(size=(N, D))
+    h, scores = model.hidden_states((x, dec_in)), model.scores((x, dec_in))
+    assert h.shape == (N, T, H) and scores.shape == (N, T, V)
+    # The readout of every state gives the scores.
+    np.testing.assert_allclose(scores, h @ model.params["Wy"] + model.params["by"], rtol=0, atol=1e-12)
+    # The mean cross-entropy of the scored steps is the training loss.
+    logp = scores - np.log(np.exp(scores).sum(axis=2, keepdims=True))  # (N, T, V)
+    scored = dec_out >= 0
+    picked = np.take_along_axis(logp, np.maximum(dec_out, 0)[..., None], axis=2)[..., 0]
+    np.testing.assert_allclose(-picked[scored].mean(), model.loss_and_grads((x, dec_in), dec_out)[0],
+                               rtol=1e-12)
+    # Step t depends on dec_in up to t only: one step alone gives the first state.
+    np.testing.assert_allclose(model.hidden_states((x, dec_in[:, :1]))[:, 0], h[:, 0], rtol=0, atol=1e-14)
+    with pytest.raises(ValueError, match=r"VectorToSequence.hidden_states: .*dec_in"):
+        model.hidden_states((x, dec_in[:2]))
+    with pytest.raises(ValueError, match=r"VectorToSequence.scores: .*dec_in"):
+        model.scores((x, dec_in.astype(float)))
+
+
 def test_padding_after_a_source_never_reaches_its_context():
     rng = np.random.default_rng(2)
     model = seq2seq.Seq2Seq(U, V, hidden_size=H, embed_dim=E, seed=0)
