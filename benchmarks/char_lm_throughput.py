@@ -1,6 +1,6 @@
 """Training throughput of the character language models of notebook 06, in characters per second.
 
-    python benchmarks/char_lm_throughput.py [--updates 60] [--repeats 3] [--threads 1]
+    python benchmarks/char_lm_throughput.py [--updates 60] [--repeats 5] [--threads 1]
 
 Times full training updates (forward, backward, global-norm clipping and an
 Adam step) of the RNN, LSTM and GRU CharLM at the notebook's sizes, on chunks

@@ -365,7 +365,7 @@ class CharLM:
 # ---------------------------------------------------------------- training and evaluation
 
 def train_lm(model, ids, num_epochs=2, batch_size=128, seq_len=8, lr=1e-2, lr_decay=0.5,
-             clip=1.0, val_ids=None, val_every=0, callback=None):
+             clip=1.0, val_ids=None, val_every=0, callback=None, carry_state=True):
     """Train a CharLM with truncated BPTT over parallel streams, Adam and global-norm clipping.
 
     Inputs:
@@ -376,6 +376,9 @@ def train_lm(model, ids, num_epochs=2, batch_size=128, seq_len=8, lr=1e-2, lr_de
     - val_ids, val_every: score bits_per_char(model, val_ids) every val_every
       updates and at the end of every epoch (0: at epoch ends only)
     - callback: optional function callback(epoch, model) after every epoch
+    - carry_state: True passes each chunk's final state on to the next chunk
+      of the same streams; False starts every chunk from zeros (to measure
+      what carrying the state during training is worth)
 
     Returns: history, a dict of lists:
       "loss": per epoch, the mean training loss over every character (nats)
@@ -393,6 +396,8 @@ def train_lm(model, ids, num_epochs=2, batch_size=128, seq_len=8, lr=1e-2, lr_de
         _check_ids("train_lm", val_ids)
     if not 0 < lr_decay <= 1:
         raise ValueError(f"train_lm: lr_decay must be in (0, 1], got {lr_decay!r}")
+    if not isinstance(carry_state, bool):
+        raise ValueError(f"train_lm: carry_state must be True or False, got {carry_state!r}")
     opt = optim.Adam(model.params, lr=lr)
     history = {"loss": [], "chunk_loss": [], "chars": [], "grad_norm": [],
                "val_bpc": [], "val_chars": []}
@@ -402,7 +407,8 @@ def train_lm(model, ids, num_epochs=2, batch_size=128, seq_len=8, lr=1e-2, lr_de
         total, count, max_norm = 0.0, 0, 0.0
         for x, y in stream_batches(ids, batch_size, seq_len):
             with np.errstate(over="ignore", invalid="ignore"):
-                loss, grads, state = model.loss_and_grads(x, y, state, return_state=True)
+                loss, grads, state = model.loss_and_grads(x, y, state if carry_state else None,
+                                                          return_state=True)
                 norm = optim.global_norm(grads) if clip is None else optim.clip_grad_norm(grads, clip)
             if not (np.isfinite(loss) and np.isfinite(norm)):
                 raise TrainingDiverged(_divergence_message(epoch, loss, norm, opt.lr, clip))
@@ -647,7 +653,7 @@ def unit_correlations(states, feature):
     return np.divide(s.T @ f, denom, out=np.zeros(states.shape[1]), where=denom > 0)
 
 
-def probe_units(states, features, control_shift=None):
+def probe_units(states, features, control_shift=None, test_states=None, test_features=None):
     """For each feature, the hidden unit that correlates with it most strongly.
 
     Inputs:
@@ -657,11 +663,17 @@ def probe_units(states, features, control_shift=None):
       by this many characters (default L // 2): it keeps the feature's own
       statistics but breaks its link with the text, so its best |r| shows how
       large a correlation the search over every unit finds by chance.
+    - test_states, test_features: optional, the same for another text (L2
+      positions). The unit is chosen on states/features; its correlation on
+      the other text is free of the search's luck.
 
     Returns: list of dicts, one per feature, with "feature", "state" (which
     states), "unit", "r" (its correlation) and "control" (the best |r| of the
-    shifted feature over every unit of every state).
+    shifted feature over every unit of every state); with test_states, also
+    "r_test", the chosen unit's correlation on the other text.
     """
+    if (test_states is None) != (test_features is None):
+        raise ValueError("probe_units: pass test_states and test_features together, or neither")
     L = len(next(iter(states.values())))
     shift = L // 2 if control_shift is None else control_shift
     rows = []
@@ -672,4 +684,7 @@ def probe_units(states, features, control_shift=None):
         control = max(np.abs(unit_correlations(s, np.roll(f, shift))).max() for s in states.values())
         rows.append({"feature": name, "state": key, "unit": unit, "r": float(r[key][unit]),
                      "control": float(control)})
+        if test_states is not None:  # the chosen unit, read on text it was not chosen on
+            s = test_states[key][:, unit:unit + 1]
+            rows[-1]["r_test"] = float(unit_correlations(s, test_features[name])[0])
     return rows

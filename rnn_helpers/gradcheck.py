@@ -77,3 +77,49 @@ def check_model_gradients(model, X, y, h=1e-5):
             model.params[name] = p  # put the original array back
         errors[name] = rel_error(grads[name], num)
     return errors
+
+
+def norm_rel_error(a, b):
+    """One relative error for two whole arrays: ||a - b|| / (||a|| + ||b||) (0 if both are 0).
+
+    Unlike rel_error, an entry far smaller than the rest of its array cannot
+    dominate: use it when some entries are below the round-off of centred
+    differences (gated cells give gradient entries of 1e-7 or less).
+    """
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    if a.shape != b.shape:
+        raise ValueError(f"norm_rel_error: shapes differ, {a.shape} and {b.shape}")
+    denom = np.linalg.norm(a) + np.linalg.norm(b)
+    return float(np.linalg.norm(a - b) / denom) if denom > 0 else 0.0
+
+
+def model_gradient_errors(model, *inputs, h=1e-5):
+    """Compare each parameter gradient of model.loss_and_grads(*inputs) with centred differences.
+
+    Like check_model_gradients, for models whose loss takes more inputs than
+    (X, y), e.g. a language model's (x, y, state) with the carried state held
+    fixed, and with two errors per parameter.
+
+    Inputs:
+    - model: has .params (dict of float64 arrays) and .loss_and_grads(*inputs)
+      -> (loss, grads, ...), with grads keyed like params
+    - inputs: passed on unchanged; keep them small (two forward passes per entry)
+
+    Returns:
+    - errors: dict parameter name -> {"norm": norm_rel_error, "entry": rel_error}
+      of the analytic and the numerical gradient. A correct gradient gives
+      "norm" below 1e-7; "entry" can exceed it where entries are tiny.
+    """
+    grads = model.loss_and_grads(*inputs)[1]
+    errors = {}
+    for name, p in model.params.items():
+        def loss_at(value, name=name):
+            model.params[name] = value  # the loss with this parameter set to value
+            return model.loss_and_grads(*inputs)[0]
+        try:
+            num = numerical_gradient(loss_at, p.copy(), h=h)
+        finally:
+            model.params[name] = p  # put the original array back
+        errors[name] = {"norm": norm_rel_error(grads[name], num),
+                        "entry": rel_error(grads[name], num)}
+    return errors

@@ -398,7 +398,7 @@ def plot_lm_curves(histories, baselines=None, smooth=25):
         ax.plot(chars, _smooth(np.asarray(h["chunk_loss"]) / np.log(2), smooth), color=f"C{k}",
                 lw=1, alpha=0.6)
         ax.plot(np.asarray(h["val_chars"]) / 1e6, h["val_bpc"], "o-", color=f"C{k}", ms=4,
-                label=f"{label}: validation (line: training)")
+                label=f"{label} (dots: validation, line: training)")
     for j, (label, bpc) in enumerate((baselines or {}).items()):
         ax.axhline(bpc, color="0.35", lw=1, ls=["--", ":", "-."][j % 3], label=label)
     ax.set(xlabel="characters read in training (millions)", ylabel="bits per character",
@@ -407,6 +407,11 @@ def plot_lm_curves(histories, baselines=None, smooth=25):
     tops = [h["val_bpc"][0] for h in histories.values() if h["val_bpc"]]
     if tops:
         ax.set_ylim(top=max(tops + list((baselines or {}).values())) + 0.3)
+    # ... and down to the lowest point drawn, with a small margin.
+    lows = [min(min(_smooth(np.asarray(h["chunk_loss"]) / np.log(2), smooth)), *h["val_bpc"])
+            for h in histories.values() if h["chunk_loss"]]
+    if lows:
+        ax.set_ylim(bottom=min(lows + list((baselines or {}).values())) - 0.1)
     ax.grid(True, alpha=0.3)
     ax.legend(fontsize=8, loc="upper right")
     fig.tight_layout()
@@ -446,13 +451,14 @@ def plot_next_char_probs(probs, itos, prompt, top=15):
     return fig
 
 
-def plot_unit_trace(text, values, title, marks=None, width=80, vmax=None):
+def plot_unit_trace(text, values, title, marks=None, width=80, vmax=None, cbar_label=None):
     """Text with each character's background coloured by a hidden unit's value after it.
 
     text: str of length L; values: (L,) the unit's value after each character,
     red positive, blue negative (vmax: the value of the deepest colour);
     marks: optional (L,) booleans, underlined (e.g. where a feature is on);
-    width: characters per row (longer lines wrap).
+    width: characters per row (longer lines wrap); cbar_label: optional
+    label of the colour bar (what the values are).
     """
     values = np.asarray(values, dtype=float)
     marks = np.zeros(len(values), dtype=bool) if marks is None else np.asarray(marks, dtype=bool)
@@ -467,7 +473,8 @@ def plot_unit_trace(text, values, title, marks=None, width=80, vmax=None):
             rows.append(row)
             row = []
     rows.append(row)
-    fig, ax = plt.subplots(figsize=(0.105 * width + 1.0, 0.25 * len(rows) + 0.6))
+    cols = max(1, max(len(r) for r in rows))  # the longest row sets the width: no empty margin
+    fig, ax = plt.subplots(figsize=(0.105 * cols + 1.0, 0.25 * len(rows) + 0.6))
     cmap = plt.get_cmap("RdBu_r")
     for r, cells in enumerate(rows):
         for c, (ch, v, m) in enumerate(cells):
@@ -475,10 +482,10 @@ def plot_unit_trace(text, values, title, marks=None, width=80, vmax=None):
             ax.text(c + 0.5, -r - 0.45, ch, ha="center", va="center", fontsize=8, family="monospace")
             if m:
                 ax.plot([c, c + 1], [-r - 0.93, -r - 0.93], color="k", lw=1.5, solid_capstyle="butt")
-    ax.set(xlim=(0, width), ylim=(-len(rows), 0))
+    ax.set(xlim=(0, cols), ylim=(-len(rows), 0))
     ax.axis("off")
     ax.set_title(title, fontsize=10)
     sm = plt.cm.ScalarMappable(cmap=cmap, norm=plt.Normalize(-vmax, vmax))
-    fig.colorbar(sm, ax=ax, fraction=0.02, pad=0.01)
+    fig.colorbar(sm, ax=ax, fraction=0.02, pad=0.01, label=cbar_label)
     fig.tight_layout()
     return fig

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from rnn_helpers import charlm
+from rnn_helpers import charlm, optim
 from rnn_helpers.gradcheck import numerical_gradient, rel_error
 from rnn_helpers.models import TrainingDiverged
 
@@ -224,6 +224,26 @@ def test_train_lm_learns_a_repeating_text():
     assert history["val_chars"][-1] == history["chars"][-1]
 
 
+def test_train_lm_without_carry_starts_every_chunk_from_zeros():
+    # Independent reference: the same updates written out with state=None for every chunk.
+    ids = VOCAB.encode(TEXT)
+    model = small_model("lstm", seed=4)
+    charlm.train_lm(model, ids, num_epochs=1, batch_size=2, seq_len=5, carry_state=False)
+    ref = small_model("lstm", seed=4)
+    opt = optim.Adam(ref.params, lr=1e-2)
+    for x, y in charlm.stream_batches(ids, batch_size=2, seq_len=5):
+        _, grads = ref.loss_and_grads(x, y, None)
+        optim.clip_grad_norm(grads, 1.0)
+        opt.step(grads)
+    for k, p in model.params.items():
+        np.testing.assert_allclose(p, ref.params[k], rtol=0, atol=1e-12, err_msg=k)
+    carried = small_model("lstm", seed=4)
+    charlm.train_lm(carried, ids, num_epochs=1, batch_size=2, seq_len=5)
+    assert not np.allclose(carried.params["Wh"], ref.params["Wh"])
+    with pytest.raises(ValueError, match="carry_state must be True or False, got 0"):
+        charlm.train_lm(carried, ids, carry_state=0)
+
+
 def test_train_lm_stops_with_advice_when_the_loss_is_nan():
     model = small_model("rnn")
     model.loss_and_grads = lambda x, y, state, return_state: (
@@ -366,3 +386,20 @@ def test_probe_units_finds_a_planted_unit_and_a_small_control():
     # Shifted by half a period the feature is inverted, and |r| sees that too.
     (row,) = charlm.probe_units({"h": h, "c": c}, {"blocks": feature}, control_shift=20)
     assert row["control"] > 0.8
+
+
+def test_probe_units_reads_the_chosen_unit_on_other_text():
+    rng = np.random.default_rng(2)
+    feature = (np.arange(400) // 20 % 2).astype(float)
+    h = rng.normal(size=(400, 6))
+    h[:, 4] += 3 * feature  # the planted unit, chosen on the first text
+    h_test = rng.normal(size=(300, 6))
+    h_test[:, 4] -= 2 * feature[:300]  # on the other text it tracks the feature with the other sign
+    (row,) = charlm.probe_units({"h": h}, {"blocks": feature}, test_states={"h": h_test},
+                                test_features={"blocks": feature[:300]})
+    assert row["unit"] == 4 and row["r"] > 0.8
+    expected = np.corrcoef(h_test[:, 4], feature[:300])[0, 1]
+    assert np.isclose(row["r_test"], expected) and row["r_test"] < -0.6
+    assert "r_test" not in charlm.probe_units({"h": h}, {"blocks": feature})[0]
+    with pytest.raises(ValueError, match="test_states and test_features together"):
+        charlm.probe_units({"h": h}, {"blocks": feature}, test_states={"h": h_test})

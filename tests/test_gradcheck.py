@@ -6,7 +6,8 @@ form, so a bug here cannot hide behind a matching bug in a backward pass.
 import numpy as np
 import pytest
 
-from rnn_helpers.gradcheck import check_model_gradients, numerical_gradient, rel_error
+from rnn_helpers.gradcheck import (check_model_gradients, model_gradient_errors, norm_rel_error,
+                                   numerical_gradient, rel_error)
 
 # Centred differences with h = 1e-5 in float64: error O(h**2) ~ 1e-10.
 TOL = 1e-7
@@ -136,3 +137,37 @@ def test_check_model_gradients_accepts_a_right_gradient_and_restores_params():
 def test_check_model_gradients_flags_a_wrong_gradient():
     errors = check_model_gradients(_Quadratic(wrong=True), np.array([1.0, 2.0, 3.0]), None)
     assert errors["w"] > 1e-2
+
+
+def test_norm_rel_error_known_values():
+    assert norm_rel_error(np.zeros(3), np.zeros(3)) == 0.0  # not nan
+    assert norm_rel_error([3.0, 4.0], [3.0, 4.0]) == 0.0
+    assert np.isclose(norm_rel_error([3.0, 4.0], [0.0, 0.0]), 1.0)
+    # One tiny entry off by 100% barely moves the norm-relative error, unlike rel_error.
+    a, b = np.array([1.0, 1e-6]), np.array([1.0, 2e-6])
+    assert np.isclose(norm_rel_error(a, b), 1e-6 / 2) and np.isclose(rel_error(a, b), 1 / 3)
+    with pytest.raises(ValueError, match=r"norm_rel_error: shapes differ, \(3,\) and \(3, 1\)"):
+        norm_rel_error(np.zeros(3), np.zeros((3, 1)))
+
+
+class _QuadraticWithShift(_Quadratic):
+    """loss = sum(w * X) + sum(w**2) + shift * sum(w): a third input, like a carried state."""
+
+    def loss_and_grads(self, X, y, shift):
+        loss, grads = super().loss_and_grads(X, y)
+        w = self.params["w"]
+        return loss + shift * float(np.sum(w)), {"w": grads["w"] + shift}
+
+
+def test_model_gradient_errors_passes_every_input_and_restores_params():
+    model = _QuadraticWithShift()
+    before = model.params["w"]
+    errors = model_gradient_errors(model, np.array([1.0, 2.0, 3.0]), None, 0.5)
+    assert errors["w"]["norm"] < 1e-7 and errors["w"]["entry"] < 1e-7
+    assert model.params["w"] is before and np.array_equal(before, [0.5, -1.0, 2.0])
+
+
+def test_model_gradient_errors_flags_a_wrong_gradient():
+    model = _QuadraticWithShift(wrong=True)
+    errors = model_gradient_errors(model, np.array([1.0, 2.0, 3.0]), None, 0.5)
+    assert errors["w"]["norm"] > 1e-2 and errors["w"]["entry"] > 1e-2

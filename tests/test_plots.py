@@ -134,3 +134,18 @@ def test_reading_plot_has_tokens_on_x_and_one_row_per_class_and_unit():
     np.testing.assert_array_equal(heat.images[0].get_array(), reading["hidden"].T)  # (H, T)
     # The winning class of every token is written in its cell.
     assert [t.get_text() for t in top.texts] == [f"{p.max():.0%}" for p in probs]
+
+
+def test_lm_curves_trim_the_empty_space_below_and_name_dots_and_line():
+    history = {"chars": [1000, 2000, 3000], "chunk_loss": list(np.log(2) * np.array([4, 3, 2])),
+               "val_chars": [3000], "val_bpc": [2.5]}
+    ax = plots.plot_lm_curves({"GRU": history}, baselines={"trigram": 3.0}, smooth=1).axes[0]
+    assert ax.get_ylim()[0] == pytest.approx(1.9)  # lowest point drawn (2.0) minus 0.1
+    assert "GRU (dots: validation, line: training)" in ax.get_legend_handles_labels()[1]
+
+
+def test_unit_trace_fits_the_longest_row_and_labels_its_colour_bar():
+    fig = plots.plot_unit_trace("ab\ncdef", np.zeros(7), "unit 2", width=10,
+                                cbar_label="standardised activation")
+    assert fig.axes[0].get_xlim() == (0, 4)  # "cdef" is the longest row, not width=10
+    assert fig.axes[1].get_ylabel() == "standardised activation"
