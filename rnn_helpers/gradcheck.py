@@ -63,20 +63,10 @@ def check_model_gradients(model, X, y, h=1e-5):
     - X, y: a small batch (each parameter entry costs two forward passes)
 
     Returns:
-    - errors: dict parameter name -> relative error (below 1e-7 when correct)
+    - errors: dict parameter name -> relative error (below 1e-7 when correct);
+      model_gradient_errors below also gives the norm-relative error
     """
-    _, grads = model.loss_and_grads(X, y)
-    errors = {}
-    for name, p in model.params.items():
-        def loss_at(value, name=name):
-            model.params[name] = value  # the loss with this parameter set to value
-            return model.loss_and_grads(X, y)[0]
-        try:
-            num = numerical_gradient(loss_at, p.copy(), h=h)
-        finally:
-            model.params[name] = p  # put the original array back
-        errors[name] = rel_error(grads[name], num)
-    return errors
+    return {name: e["entry"] for name, e in model_gradient_errors(model, X, y, h=h).items()}
 
 
 def norm_rel_error(a, b):
@@ -96,9 +86,8 @@ def norm_rel_error(a, b):
 def model_gradient_errors(model, *inputs, h=1e-5):
     """Compare each parameter gradient of model.loss_and_grads(*inputs) with centred differences.
 
-    Like check_model_gradients, for models whose loss takes more inputs than
-    (X, y), e.g. a language model's (x, y, state) with the carried state held
-    fixed, and with two errors per parameter.
+    Works for any inputs, e.g. a language model's (x, y, state) with the
+    carried state held fixed, and gives two errors per parameter.
 
     Inputs:
     - model: has .params (dict of float64 arrays) and .loss_and_grads(*inputs)

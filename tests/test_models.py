@@ -3,7 +3,8 @@ import numpy as np
 import pytest
 
 from rnn_helpers import data, models
-from rnn_helpers.gradcheck import check_model_gradients, numerical_gradient, rel_error
+from rnn_helpers.gradcheck import (check_model_gradients, model_gradient_errors, numerical_gradient,
+                                   rel_error)
 
 TOL = 1e-7  # float64 centred differences
 
@@ -224,16 +225,8 @@ def test_sequence_classifier_gradients(cell, per_step):
     # for every parameter, and entry-by-entry below 1e-4; a real bug gives 1e-2+.
     # (The layer tests in test_rnn/test_lstm/test_gru keep rel_error < 1e-7.)
     model, X, y = classifier_case(cell, per_step)
-    _, grads = model.loss_and_grads(X, y)
-    for name, p in list(model.params.items()):
-        def loss_at(value):
-            model.params[name] = value
-            return model.loss_and_grads(X, y)[0]
-        num = numerical_gradient(loss_at, p.copy())
-        model.params[name] = p
-        norm_rel = np.linalg.norm(grads[name] - num) / (np.linalg.norm(grads[name]) + np.linalg.norm(num))
-        assert norm_rel < 1e-7, name
-        assert rel_error(grads[name], num) < 1e-4, name
+    for name, err in model_gradient_errors(model, X, y).items():
+        assert err["norm"] < 1e-7 and err["entry"] < 1e-4, name
     if cell == "rnn":  # no gates: every entry is large enough for the strict check
         assert max(check_model_gradients(model, X, y).values()) < 1e-7
 
