@@ -13,6 +13,35 @@ _NAMES = ("dx", "dh_prev", "dWx", "dWh", "db")
 _ARGS = ("x", "h_prev", "Wx", "Wh", "b")
 
 
+def _report(problems, success):
+    """Print success, or each problem under "Not yet"; return whether there were none."""
+    if not problems:
+        print(success)
+        return True
+    print("Not yet. What to look at:")
+    for p in problems:
+        print(" -", p)
+    return False
+
+
+def _compare_grads(out, expected, names, arg_names, hint):
+    """Problems with each returned gradient: missing, misshapen, or off by > 1e-7.
+
+    hint(name, got) explains a wrong gradient, e.g. by matching common mistakes.
+    """
+    problems = []
+    for name, arg, got, want in zip(names, arg_names, out, expected):
+        if got is None:
+            problems.append(f"{name} is still None: fill in its line")
+        elif np.shape(got) != want.shape:
+            problems.append(f"{name} must have the shape of {arg}, {want.shape}, "
+                            f"but has shape {np.shape(got)}")
+        elif rel_error(got, want) > 1e-7:
+            problems.append(f"{name} is wrong (relative error {rel_error(got, want):.2g} "
+                            f"against centred differences): {hint(name, np.asarray(got))}")
+    return problems
+
+
 def _rnn_step_case(seed=0, N=3, D=4, H=5):
     """A random float64 case with N, D, H all different, and a non-symmetric Wh."""
     rng = np.random.default_rng(seed)
@@ -69,18 +98,8 @@ def diagnose_rnn_step_backward(fn, seed=0):
         return [f"your function raised {type(e).__name__}: {e}"]
     if not isinstance(out, tuple) or len(out) != 5:
         return ["return a tuple of five arrays: dx, dh_prev, dWx, dWh, db"]
-    expected = _numerical_step_grads(args, dh)
-    problems = []
-    for name, arg, got, want in zip(_NAMES, _ARGS, out, expected):
-        if got is None:
-            problems.append(f"{name} is still None: fill in its line")
-        elif np.shape(got) != want.shape:
-            problems.append(f"{name} must have the shape of {arg}, {want.shape}, "
-                            f"but has shape {np.shape(got)}")
-        elif rel_error(got, want) > 1e-7:
-            problems.append(f"{name} is wrong (relative error {rel_error(got, want):.2g} "
-                            f"against centred differences): {_known_mistakes(name, np.asarray(got), args, dh)}")
-    return problems
+    return _compare_grads(out, _numerical_step_grads(args, dh), _NAMES, _ARGS,
+                          lambda name, got: _known_mistakes(name, got, args, dh))
 
 
 def check_rnn_step_backward(fn):
@@ -88,15 +107,9 @@ def check_rnn_step_backward(fn):
 
     Returns True when every gradient matches centred differences.
     """
-    problems = diagnose_rnn_step_backward(fn)
-    if not problems:
-        print("Correct: all five gradients match centred differences "
-              "(relative error below 1e-7). Well done!")
-        return True
-    print("Not yet. What to look at:")
-    for p in problems:
-        print(" -", p)
-    return False
+    return _report(diagnose_rnn_step_backward(fn),
+                   "Correct: all five gradients match centred differences "
+                   "(relative error below 1e-7). Well done!")
 
 
 # ---------------------------------------------------------------- notebook 03: gradients through time
@@ -177,15 +190,9 @@ def check_grad_norms(fn):
 
     Returns True when the norms match centred differences.
     """
-    problems = diagnose_grad_norms(fn)
-    if not problems:
-        print("Correct: your norms match centred differences at every step "
-              "(relative error below 1e-7). Well done!")
-        return True
-    print("Not yet. What to look at:")
-    for p in problems:
-        print(" -", p)
-    return False
+    return _report(diagnose_grad_norms(fn),
+                   "Correct: your norms match centred differences at every step "
+                   "(relative error below 1e-7). Well done!")
 
 
 # ---------------------------------------------------------------- notebook 04: the LSTM step backward
@@ -241,18 +248,8 @@ def diagnose_lstm_step_backward(fn, seed=0):
         return [f"your function raised {type(e).__name__}: {e}"]
     if not isinstance(out, tuple) or len(out) != 6:
         return ["return a tuple of six arrays: dx, dh_prev, dc_prev, dWx, dWh, db"]
-    expected = _numerical_lstm_grads(args, dh, dc)
-    problems = []
-    for name, arg, got, want in zip(_LSTM_NAMES, _LSTM_ARGS, out, expected):
-        if got is None:
-            problems.append(f"{name} is still None: fill in its line")
-        elif np.shape(got) != want.shape:
-            problems.append(f"{name} must have the shape of {arg}, {want.shape}, "
-                            f"but has shape {np.shape(got)}")
-        elif rel_error(got, want) > 1e-7:
-            problems.append(f"{name} is wrong (relative error {rel_error(got, want):.2g} against "
-                            f"centred differences): {_lstm_hint(name, np.asarray(got), cache, dh, dc)}")
-    return problems
+    return _compare_grads(out, _numerical_lstm_grads(args, dh, dc), _LSTM_NAMES, _LSTM_ARGS,
+                          lambda name, got: _lstm_hint(name, got, cache, dh, dc))
 
 
 def check_lstm_step_backward(fn):
@@ -260,15 +257,9 @@ def check_lstm_step_backward(fn):
 
     Returns True when all six gradients match centred differences.
     """
-    problems = diagnose_lstm_step_backward(fn)
-    if not problems:
-        print("Correct: all six gradients match centred differences "
-              "(relative error below 1e-7). Well done!")
-        return True
-    print("Not yet. What to look at:")
-    for p in problems:
-        print(" -", p)
-    return False
+    return _report(diagnose_lstm_step_backward(fn),
+                   "Correct: all six gradients match centred differences "
+                   "(relative error below 1e-7). Well done!")
 
 
 # ---------------------------------------------------------------- notebooks 01 and 02: words and targets
@@ -320,14 +311,8 @@ def diagnose_bag_of_words(fn, seed=0):
 
 def check_bag_of_words(fn):
     """Print whether fn(tokens, lengths, V) counts words correctly, and what to fix if not."""
-    problems = diagnose_bag_of_words(fn)
-    if not problems:
-        print("Correct: your counts match a plain loop over every real token. Well done!")
-        return True
-    print("Not yet. What to look at:")
-    for p in problems:
-        print(" -", p)
-    return False
+    return _report(diagnose_bag_of_words(fn),
+                   "Correct: your counts match a plain loop over every real token. Well done!")
 
 
 def _teacher_case():
@@ -373,15 +358,9 @@ def diagnose_teacher_forcing(fn):
 
 def check_teacher_forcing(fn):
     """Print whether fn builds teacher-forcing arrays correctly, and what to fix if not."""
-    problems = diagnose_teacher_forcing(fn)
-    if not problems:
-        print("Correct: the decoder reads <start> y1 y2 ... and is scored on y1 y2 ... <end>. "
-              "Well done!")
-        return True
-    print("Not yet. What to look at:")
-    for p in problems:
-        print(" -", p)
-    return False
+    return _report(diagnose_teacher_forcing(fn),
+                   "Correct: the decoder reads <start> y1 y2 ... and is scored on y1 y2 ... <end>. "
+                   "Well done!")
 
 
 # ---------------------------------------------------------------- notebook 06: add-k bigram
@@ -450,12 +429,6 @@ def check_add_k_bigram(fn):
 
     Returns True when fn matches the formula written out with loops.
     """
-    problems = diagnose_add_k_bigram(fn)
-    if not problems:
-        print("Correct: every row is an add-k smoothed distribution over the next character. "
-              "Well done!")
-        return True
-    print("Not yet. What to look at:")
-    for p in problems:
-        print(" -", p)
-    return False
+    return _report(diagnose_add_k_bigram(fn),
+                   "Correct: every row is an add-k smoothed distribution over the next character. "
+                   "Well done!")
