@@ -197,7 +197,9 @@ def plot_gradient_explorer(result, scale, activation):
     result: the dict returned by gradients.gradient_norms; scale, activation: its settings.
     """
     cap = 1e250  # beyond this, log-axis ticks overflow float64
-    norms = np.where(np.isfinite(result["norms"]) & (result["norms"] < cap), result["norms"], np.nan)
+    raw = result["norms"]
+    # Not drawn: overflowed norms (inf/NaN, or beyond cap) and underflowed ones (exactly 0).
+    norms = np.where(np.isfinite(raw) & (raw < cap) & (raw > 0), raw, np.nan)
     T = len(norms)
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 3.6), gridspec_kw={"width_ratios": [3, 2]})
     k = _steps_back(T)
@@ -208,7 +210,8 @@ def plot_gradient_explorer(result, scale, activation):
     ax1.plot(k, reference, "--", color="0.5", lw=1, label="(spectral radius)$^k$, no activation")
     ax1.axhline(1.0, color="0.5", lw=0.8, ls=":")
     ratio = result["ratio"]
-    ratio_text = f"x {ratio:.0e}" if np.isfinite(ratio) else "overflows"
+    ratio_text = ("overflows" if not np.isfinite(ratio) else
+                  "underflows (to 0)" if ratio == 0 else f"x {ratio:.0e}")
     _log_axes(ax1, "steps back from the loss, k = T - t", r"$\|\partial L/\partial h_t\|$",
               f"{activation}, spectral radius {scale:.3g}: gradient {ratio_text} over {T - 1} steps")
     ax1.title.set_fontsize(10)
@@ -239,6 +242,10 @@ def plot_curves(curves, ylabel, title, baseline=None, baseline_label="baseline",
         ax.axhline(baseline, color="0.3", lw=1, ls="--", label=baseline_label)
     if log:
         _log_axes(ax, "epoch", ylabel, title)
+        # A tick and a label at every power of ten, even when the curves span many.
+        ax.yaxis.set_major_locator(plt.LogLocator(base=10, numticks=100))
+        ax.yaxis.set_minor_locator(plt.LogLocator(base=10, subs=np.arange(2, 10), numticks=100))
+        ax.yaxis.set_minor_formatter(plt.NullFormatter())
     else:
         ax.set(xlabel="epoch", ylabel=ylabel, title=title)
     ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
@@ -250,16 +257,31 @@ def plot_curves(curves, ylabel, title, baseline=None, baseline_label="baseline",
 # ---------------------------------------------------------------- notebook 04: memory and gates
 
 def plot_accuracy_vs_gap(gaps, accuracies, chance, xlabel="gap (distractors between symbol and query)",
-                         title="held-out accuracy against the gap to bridge"):
+                         title="held-out accuracy against the gap to bridge", styles=None, dodge=0.0):
     """Held-out accuracy of several models against the length of the gap.
 
-    gaps: (G,) gap lengths; accuracies: dict label -> (G,) accuracies in [0, 1];
-    chance: the accuracy of guessing, drawn as a dashed line.
+    gaps: (G,) gap lengths; accuracies: dict label -> (G,) accuracies in [0, 1],
+    or (G, S) for S seeds: then the line is the median and a bar spans the
+    lowest to the highest seed; chance: the accuracy of guessing, drawn as a
+    dashed line. styles: optional dict label -> matplotlib keywords for that
+    line (e.g. {"ls": "--"}); dodge: shift the k-th line sideways by
+    (k - (K-1)/2) * dodge gap units, so lines that coincide stay visible.
     """
     fig, ax = plt.subplots(figsize=(6.5, 3.8))
     markers = "os^vD"
+    gaps_x = np.asarray(gaps, dtype=float)
+    K = len(accuracies)
     for k, (label, acc) in enumerate(accuracies.items()):
-        ax.plot(gaps, 100 * np.asarray(acc), marker=markers[k % len(markers)], ms=5, label=label)
+        acc = 100 * np.asarray(acc, dtype=float)  # (G,) or (G, S)
+        style = {"marker": markers[k % len(markers)], "ms": 5, "color": f"C{k}"}
+        style.update((styles or {}).get(label, {}))
+        x = gaps_x + (k - (K - 1) / 2) * dodge
+        if acc.ndim == 2:
+            mid = np.median(acc, axis=1)  # (G,)
+            ax.errorbar(x, mid, yerr=[mid - acc.min(axis=1), acc.max(axis=1) - mid], capsize=3,
+                        elinewidth=1, label=label, **style)
+        else:
+            ax.plot(x, acc, label=label, **style)
     ax.axhline(100 * chance, color="0.3", lw=1, ls="--", label=f"chance ({chance:.0%})")
     ax.set(xlabel=xlabel, ylabel="held-out accuracy (%)", title=title, ylim=(0, 105))
     ax.set_xticks(gaps)
@@ -277,7 +299,7 @@ def plot_lstm_gates(internals, token_text, units, title="inside the LSTM"):
     """
     T = len(token_text)
     rows = [("i", "input gate $i_t$ (write)"), ("f", "forget gate $f_t$ (keep)"),
-            ("o", "output gate $o_t$ (read)"), ("c", "cell state $c_t$ (memory)")]
+            ("o", "output gate $o_t$ (show)"), ("c", "cell state $c_t$ (memory)")]
     fig, axes = plt.subplots(len(rows), 1, figsize=(10, 7.5), sharex=True)
     for ax, (key, label) in zip(axes, rows):
         for j, u in enumerate(units):

@@ -73,6 +73,50 @@ def test_lstm_gates_and_cell_by_class():
     np.testing.assert_array_equal(lines[0].get_ydata(), c[0])
 
 
+def test_accuracy_vs_gap_with_seeds_draws_the_median_and_the_range():
+    accs = np.array([[1.0, 1.0, 1.0], [1.0, 0.5, 0.75], [0.25, 0.3, 0.2]])  # (gaps, seeds)
+    fig = plots.plot_accuracy_vs_gap([10, 20, 30], {"rnn": accs}, chance=0.25)
+    ax = fig.axes[0]
+    np.testing.assert_allclose(ax.get_lines()[0].get_ydata(), [100, 75, 25])  # the median
+    segments = ax.collections[0].get_segments()  # one vertical bar per gap
+    np.testing.assert_allclose([s[:, 1] for s in segments], [[100, 100], [50, 100], [20, 30]])
+
+
+def test_accuracy_vs_gap_styles_and_dodge():
+    fig = plots.plot_accuracy_vs_gap([10, 20], {"a": [1.0, 1.0], "b": [1.0, 0.5]}, chance=0.25,
+                                     styles={"b": {"ls": "--", "color": "C3"}}, dodge=1.0)
+    a, b = fig.axes[0].get_lines()[:2]
+    np.testing.assert_allclose(a.get_xdata(), [9.5, 19.5])  # shifted apart, centred on the gap
+    np.testing.assert_allclose(b.get_xdata(), [10.5, 20.5])
+    assert b.get_linestyle() == "--" and a.get_linestyle() == "-"
+    assert b.get_color() == "C3"
+
+
+def test_gradient_explorer_says_underflows_and_skips_zero_norms():
+    result = gradients.gradient_norms(0.1, seq_len=200, activation="tanh")
+    assert result["ratio"] == 0 and np.any(result["norms"] == 0)  # the gradient underflows to 0
+    fig = plots.plot_gradient_explorer(result, scale=0.1, activation="tanh")
+    assert "underflows" in fig.axes[0].get_title()
+    measured = fig.axes[0].get_lines()[0].get_ydata()
+    assert np.all(np.isnan(measured[np.asarray(result["norms"]) == 0]))  # not drawn at the axis floor
+
+
+def test_curves_on_log_axes_label_every_power_of_ten():
+    fig = plots.plot_curves({"run": [1e4, 1.0, 0.05]}, "loss", "t")
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    ymin, ymax = ax.get_ylim()
+    labelled = [t.get_loc() for t in ax.yaxis.get_major_ticks()
+                if t.label1.get_text() and ymin <= t.get_loc() <= ymax]
+    np.testing.assert_allclose(labelled, [0.1, 1.0, 10.0, 100.0, 1000.0, 10000.0])
+
+
+def test_lstm_gates_name_the_output_gate_show():
+    one = {k: np.full((3, 2), 0.5) for k in "ifoc"}
+    fig = plots.plot_lstm_gates(one, list("A1?"), units=[0])
+    assert "(show)" in fig.axes[2].get_ylabel()
+
+
 # ---------------------------------------------------------------- notebook 06: character language models
 
 def test_corpus_split_strip_labels_each_part_with_its_share():
