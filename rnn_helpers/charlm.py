@@ -440,12 +440,6 @@ def _divergence_message(epoch, loss, norm, lr, clip):
             f"Try " + ", or ".join(tips) + ".")
 
 
-def _log_softmax(scores):
-    """log softmax along the last axis, shifted so exp never overflows."""
-    shifted = scores - scores.max(axis=-1, keepdims=True)
-    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
-
-
 def bits_per_char(model, ids, batch_size=32, seq_len=256, carry_state=True):
     """Cross-entropy of model on the text ids, in bits per character.
 
@@ -470,7 +464,7 @@ def bits_per_char(model, ids, batch_size=32, seq_len=256, carry_state=True):
     for start in range(0, M, seq_len):
         xs, ys, ms = (a[:, start:start + seq_len] for a in (x, y, mask))
         scores, state, _ = model.forward(xs, state if carry_state else None)
-        log_p = _log_softmax(scores.astype(np.float64))  # (N, T, V)
+        log_p = layers.log_softmax(scores.astype(np.float64))  # (N, T, V)
         picked = np.take_along_axis(log_p, ys[..., None], axis=-1)[..., 0]  # (N, T)
         total -= float(np.sum(picked[ms]))
     return total / L / np.log(2)
@@ -516,7 +510,7 @@ def next_char_probs(model, prompt, temperature=1.0, top_k=None):
 
 def _probs(scores, temperature, top_k):
     """softmax(scores / temperature), restricted to the top_k largest (ties at the cut kept)."""
-    p = np.exp(_log_softmax(scores / temperature))  # (V,)
+    p = np.exp(layers.log_softmax(scores / temperature))  # (V,)
     if top_k is not None and top_k < p.size:
         cutoff = np.sort(p)[-top_k]
         p = np.where(p >= cutoff, p, 0.0)

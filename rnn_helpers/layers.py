@@ -87,6 +87,16 @@ def mse_loss(pred, y):
     return loss, 2.0 * diff / diff.size
 
 
+def log_softmax(scores):
+    """Log-probabilities from unnormalised scores, along the last axis.
+
+    Shifted by each row's maximum first, so exp never overflows.
+    Inputs: scores: (..., V). Returns: (..., V), each row's exp summing to 1.
+    """
+    shifted = scores - scores.max(axis=-1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+
+
 def temporal_softmax_loss(scores, y, mask=None):
     """Softmax cross-entropy at every time step, averaged over the counted steps.
 
@@ -115,9 +125,7 @@ def temporal_softmax_loss(scores, y, mask=None):
     count = max(int(mask.sum()), 1)
     s = scores.reshape(N * T, V)  # (N*T, V)
     yf, mf = y.reshape(N * T), mask.reshape(N * T).astype(scores.dtype)
-    # Log-softmax, shifted by the row maximum so exp never overflows.
-    shifted = s - s.max(axis=1, keepdims=True)
-    log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    log_probs = log_softmax(s)  # (N*T, V)
     rows = np.arange(N * T)
     loss = -float(np.sum(log_probs[rows, yf] * mf)) / count
     # d(loss)/d(scores) = softmax - onehot, for the counted steps only.

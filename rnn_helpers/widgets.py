@@ -14,7 +14,7 @@ sentence_explorer() wraps explore_sentence in a text box (ipywidgets 7.6+ and 8)
 import matplotlib.pyplot as plt
 import numpy as np
 
-from . import plots, text
+from . import layers, plots, text
 
 
 def read_sentence(model, sentence, stoi, class_names):
@@ -50,8 +50,7 @@ def read_sentence(model, sentence, stoi, class_names):
     ids = text.encode(tokens, stoi)[None]  # (1, T)
     h = model.hidden_states(ids)[0]  # (T, H)
     scores = h @ model.params["Wy"] + model.params["by"]  # (T, C)
-    probs = np.exp(scores - scores.max(axis=1, keepdims=True))
-    probs /= probs.sum(axis=1, keepdims=True)
+    probs = np.exp(layers.log_softmax(scores))  # (T, C)
     predicted = [class_names[c] for c in probs.argmax(axis=1)]
     return {"tokens": tokens, "hidden": h, "probs": probs, "predicted": predicted,
             "class_names": list(class_names)}

@@ -217,3 +217,13 @@ def test_softmax_loss_rejects_bad_targets_masks_and_scores(rng):
     bad[1, 2, 3] = np.nan
     with pytest.raises(ValueError, match=r"temporal_softmax_loss: scores contains NaN or inf"):
         layers.temporal_softmax_loss(bad, y)
+
+
+def test_log_softmax_matches_the_definition_and_never_overflows():
+    scores = np.array([[1.0, 2.0, 3.0], [0.0, 0.0, 0.0]])
+    expected = np.log(np.exp(scores) / np.exp(scores).sum(axis=1, keepdims=True))
+    np.testing.assert_allclose(layers.log_softmax(scores), expected, rtol=1e-14)
+    huge = layers.log_softmax(np.array([[1e4, 0.0], [-1e4, 1e4]]))  # exp(1e4) would be inf
+    np.testing.assert_allclose(huge, [[0.0, -1e4], [-2e4, 0.0]])
+    batch = np.random.default_rng(0).normal(size=(2, 3, 5))  # any leading shape
+    np.testing.assert_allclose(np.exp(layers.log_softmax(batch)).sum(axis=-1), 1.0, rtol=1e-14)
