@@ -24,7 +24,7 @@ its cell state c carried across, which these models do not do.
 """
 import numpy as np
 
-from . import layers, recurrent
+from . import layers, recurrent, text
 from ._checks import check_arrays, check_choice
 
 CELLS = ("rnn", "gru")
@@ -43,12 +43,8 @@ def teacher_forcing_arrays(targets, start_id, end_id, pad_id=0):
     if not seqs or any(s.ndim != 1 or not np.issubdtype(s.dtype, np.integer) for s in seqs):
         raise ValueError("teacher_forcing_arrays: targets must be a non-empty list of 1-D "
                          "integer sequences")
-    T = max(len(s) for s in seqs) + 1
-    dec_in = np.full((len(seqs), T), pad_id, dtype=np.int64)
-    dec_out = np.full((len(seqs), T), -1, dtype=np.int64)
-    for n, s in enumerate(seqs):  # data preparation: a loop over samples is fine here
-        dec_in[n, :len(s) + 1] = np.concatenate([[start_id], s])
-        dec_out[n, :len(s) + 1] = np.concatenate([s, [end_id]])
+    dec_in, _ = text.pad_batch([np.concatenate([[start_id], s]) for s in seqs], pad_id=pad_id)
+    dec_out, _ = text.pad_batch([np.concatenate([s, [end_id]]) for s in seqs], pad_id=-1)
     return dec_in, dec_out
 
 
