@@ -29,7 +29,7 @@ def run_nbval(path, timeout):
     """One pytest/nbval run of the notebook: (passed, seconds)."""
     start = time.monotonic()
     rc = subprocess.call([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                          str(path)], cwd=ROOT, stdout=subprocess.DEVNULL,
+                          "-c", str(ROOT / "pyproject.toml"), "--rootdir", str(ROOT), str(path)], cwd=ROOT, stdout=subprocess.DEVNULL,
                          stderr=subprocess.DEVNULL, timeout=timeout)
     return rc == 0, time.monotonic() - start
 
