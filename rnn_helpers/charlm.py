@@ -21,15 +21,22 @@ Sections: corpus and split; Vocabulary; the truncated-BPTT batch iterator;
 n-gram count baselines; the CharLM model; training and evaluation; sampling;
 reading the hidden units.
 """
+import os
+import zipfile
+from contextlib import nullcontext
 from importlib import resources
 
 import numpy as np
 
 from . import init, layers, optim, recurrent
-from ._checks import check_arrays, check_choice
-from .models import TrainingDiverged
+from ._checks import (check_arrays, check_bool, check_choice, check_finite, check_index_range,
+                      check_int, check_number, check_seed)
+from .training import (DivergenceCheck, TrainingDiverged, _check_settings, _divergence_message,
+                       _guarded_loss_and_norm)
 
 CORPUS_FILE = "stdlib_docstrings.txt"
+PARAM_NAMES = ("W_embed", "Wx", "Wh", "b", "Wy", "by")  # a CharLM's params, whatever its cell
+MAX_NGRAM_TABLE = 10 ** 8  # counts in one n-gram table: 800 MB of float64
 
 
 # ---------------------------------------------------------------- corpus
@@ -56,9 +63,11 @@ def split_spans(text, num_blocks=10, val_frac=0.1, test_frac=0.1):
     Returns: list of (start, stop, name) with name in "train", "validation",
     "held-out", in text order; together they cover text exactly once.
     """
-    if not (isinstance(num_blocks, int) and num_blocks >= 1):
-        raise ValueError(f"split_spans: num_blocks must be a positive int, got {num_blocks!r}")
-    if not (0 < val_frac and 0 < test_frac and val_frac + test_frac < 1):
+    _check_text("split_spans", "text", text)
+    check_int("split_spans", "num_blocks", num_blocks)
+    check_number("split_spans", "val_frac", val_frac, "(0, 1)")
+    check_number("split_spans", "test_frac", test_frac, "(0, 1)")
+    if not val_frac + test_frac < 1:
         raise ValueError(f"split_spans: need val_frac > 0, test_frac > 0 and val_frac + test_frac "
                          f"< 1, got {val_frac!r} and {test_frac!r}")
     n = len(text)
@@ -73,6 +82,12 @@ def split_spans(text, num_blocks=10, val_frac=0.1, test_frac=0.1):
         raise ValueError(f"split_spans: a text of {n} characters is too short for "
                          f"{num_blocks} blocks; use fewer blocks")
     return spans
+
+
+def _check_text(where, name, text):
+    """Raise ValueError unless text is a str."""
+    if not isinstance(text, str):
+        raise ValueError(f"{where}: {name} must be a str, got {type(text).__name__}")
 
 
 def _paragraph_cut(text, pos):
@@ -103,11 +118,15 @@ class Vocabulary:
     """
 
     def __init__(self, chars):
-        chars = list(chars)
+        given = chars
+        chars = list(chars) if isinstance(chars, (str, list, tuple)) else None
         if not chars or not all(isinstance(c, str) and len(c) == 1 for c in chars):
-            raise ValueError("Vocabulary: chars must be a non-empty sequence of single characters")
+            raise ValueError(f"Vocabulary: chars must be a non-empty sequence of single "
+                             f"characters, got {given!r:.60}")
         if len(set(chars)) != len(chars):
-            raise ValueError("Vocabulary: chars must not repeat a character")
+            repeated = sorted({c for c in chars if chars.count(c) > 1})
+            raise ValueError(f"Vocabulary: chars must not repeat a character, got {repeated} "
+                             f"more than once")
         self.itos = chars
         self.stoi = {c: i for i, c in enumerate(chars)}
 
@@ -127,8 +146,7 @@ class Vocabulary:
 
         Raises ValueError naming every character the vocabulary lacks.
         """
-        if not isinstance(text, str):
-            raise ValueError(f"encode: text must be a str, got {type(text).__name__}")
+        _check_text("encode", "text", text)
         unknown = sorted(set(text) - set(self.stoi))
         if unknown:
             raise ValueError(f"encode: {len(unknown)} character(s) not in the vocabulary: "
@@ -140,7 +158,7 @@ class Vocabulary:
 
     def decode(self, ids):
         """ids: (L,) integers in [0, V) -> str of length L."""
-        ids = np.asarray(ids)
+        ids = np.asarray(ids) if isinstance(ids, (np.ndarray, list, tuple)) else np.asarray(None)
         if ids.ndim != 1 or not np.issubdtype(ids.dtype, np.integer):
             raise ValueError(f"decode: ids must be a 1-D array of integers, got shape "
                              f"{ids.shape} and dtype {ids.dtype}")
@@ -150,13 +168,21 @@ class Vocabulary:
         return "".join(self.itos[i] for i in ids)
 
 
-def _check_ids(where, ids, min_len=2):
-    """Raise ValueError unless ids is a 1-D integer array of at least min_len entries."""
+def _check_ids(where, ids, min_len=2, V=None, name="ids"):
+    """Raise ValueError unless ids is a 1-D integer array of at least min_len entries in [0, V).
+
+    V None: the vocabulary is not known here, so only ids >= 0 is checked.
+    """
     if not isinstance(ids, np.ndarray) or ids.ndim != 1 or not np.issubdtype(ids.dtype, np.integer):
-        raise ValueError(f"{where}: ids must be a 1-D integer array (use vocab.encode(text)), "
-                         f"got {getattr(ids, 'shape', type(ids).__name__)}")
+        raise ValueError(f"{where}: {name} must be a 1-D integer array (use vocab.encode(text)), "
+                         f"got {getattr(ids, 'shape', type(ids).__name__)}"
+                         f"{f' of dtype {ids.dtype}' if isinstance(ids, np.ndarray) else ''}")
     if len(ids) < min_len:
-        raise ValueError(f"{where}: ids must hold at least {min_len} characters, got {len(ids)}")
+        raise ValueError(f"{where}: {name} must hold at least {min_len} characters, got {len(ids)}")
+    if V is not None:
+        check_index_range(where, name, ids, 0, V, "V")
+    elif ids.min() < 0:
+        raise ValueError(f"{where}: {name} must be character indices >= 0, got a minimum of {ids.min()}")
 
 
 # ---------------------------------------------------------------- batches
@@ -183,13 +209,12 @@ def stream_batches(ids, batch_size, seq_len):
     L - 1 - N * ((L - 1) // N) characters at the very end are not used.
     """
     _check_ids("stream_batches", ids)
-    for name, v in (("batch_size", batch_size), ("seq_len", seq_len)):
-        if not isinstance(v, (int, np.integer)) or v < 1:
-            raise ValueError(f"stream_batches: {name} must be a positive int, got {v!r}")
+    check_int("stream_batches", "batch_size", batch_size)
+    check_int("stream_batches", "seq_len", seq_len)
     M = (len(ids) - 1) // batch_size  # characters per stream
     if M < 1:
         raise ValueError(f"stream_batches: {len(ids)} characters cannot fill {batch_size} "
-                         f"streams; use a smaller batch_size")
+                         f"streams; use a smaller batch_size (got {batch_size})")
     x_all = ids[:batch_size * M].reshape(batch_size, M)  # (N, M): stream n in row n
     y_all = ids[1:batch_size * M + 1].reshape(batch_size, M)  # the next character of each
     for start in range(0, M, seq_len):
@@ -204,9 +229,13 @@ def ngram_counts(ids, n, V):
     Inputs: ids: (L,) ints in [0, V); n: 1 (unigram), 2 (bigram), 3 (trigram), ...
     Returns: float64 array of shape (V,) * n; the last axis is the next character.
     """
-    _check_ids("ngram_counts", ids, min_len=n)
-    if not isinstance(n, int) or n < 1:
-        raise ValueError(f"ngram_counts: n must be a positive int, got {n!r}")
+    check_int("ngram_counts", "n", n)
+    check_int("ngram_counts", "V", V)
+    size = int(V) ** int(n)  # Python ints: no overflow
+    if size > MAX_NGRAM_TABLE:
+        raise ValueError(f"ngram_counts: a table of V**n = {V}**{n} = {size:.3g} counts is too "
+                         f"large (at most {MAX_NGRAM_TABLE:.0e}); use a smaller n")
+    _check_ids("ngram_counts", ids, min_len=n, V=V)
     # Number every n-gram in base V, then count the numbers in one bincount.
     L = len(ids) - n + 1
     code = np.zeros(L, dtype=np.int64)
@@ -227,8 +256,10 @@ def ngram_log2_probs(counts, k):
     Inputs: counts: (V,) * n from ngram_counts; k: positive float.
     Returns: log2 p, shaped like counts; each slice along the last axis sums to 1 in p.
     """
-    if not (np.isscalar(k) and np.isfinite(k) and k > 0):
-        raise ValueError(f"ngram_log2_probs: k must be a positive number, got {k!r}")
+    _check_ngram_table("ngram_log2_probs", "counts", counts)
+    check_number("ngram_log2_probs", "k", k)
+    if counts.min() < 0:
+        raise ValueError(f"ngram_log2_probs: counts must be >= 0, got a minimum of {counts.min()}")
     V = counts.shape[-1]
     return np.log2(counts + k) - np.log2(counts.sum(axis=-1, keepdims=True) + k * V)
 
@@ -238,11 +269,22 @@ def ngram_bits_per_char(log2_probs, ids):
 
     Inputs: log2_probs: (V,) * n from ngram_log2_probs; ids: (L,) ints.
     """
+    _check_ngram_table("ngram_bits_per_char", "log2_probs", log2_probs)
     n = log2_probs.ndim
-    _check_ids("ngram_bits_per_char", ids, min_len=n)
+    _check_ids("ngram_bits_per_char", ids, min_len=n, V=log2_probs.shape[0])
     L = len(ids) - n + 1
     index = tuple(ids[j:j + L] for j in range(n))  # (context..., next) for every position
     return float(-np.mean(log2_probs[index]))
+
+
+def _check_ngram_table(where, name, table):
+    """Raise ValueError unless table is a float array of shape (V,) * n with n, V >= 1."""
+    if not isinstance(table, np.ndarray) or table.ndim == 0 or table.size == 0 or \
+            len(set(table.shape)) != 1:
+        raise ValueError(f"{where}: {name} must be a numpy array of shape (V,) * n, e.g. (V, V) "
+                         f"for bigrams, got {getattr(table, 'shape', type(table).__name__)}")
+    check_arrays(where, **{name: (table, ",".join(["V"] * table.ndim))})  # floating point
+    check_finite(where, **{name: table})
 
 
 def choose_k(counts, val_ids, ks=(1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0)):
@@ -250,6 +292,12 @@ def choose_k(counts, val_ids, ks=(1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0)):
 
     Returns: (best_k, {k: validation bpc}). Never pass held-out text here.
     """
+    if not isinstance(ks, (list, tuple)) or not ks:
+        raise ValueError(f"choose_k: ks must be a non-empty list of positive numbers, got {ks!r}")
+    for k in ks:
+        check_number("choose_k", "ks", k)
+    _check_ngram_table("choose_k", "counts", counts)
+    _check_ids("choose_k", val_ids, min_len=counts.ndim, V=counts.shape[0], name="val_ids")
     scores = {k: ngram_bits_per_char(ngram_log2_probs(counts, k), val_ids) for k in ks}
     return min(scores, key=scores.get), scores
 
@@ -275,12 +323,13 @@ class CharLM:
     def __init__(self, vocab, cell="lstm", embed_dim=32, hidden_size=128, seed=0,
                  dtype=np.float32):
         check_choice("CharLM", "cell", cell, recurrent.CELLS)
-        check_choice("CharLM", "dtype", np.dtype(dtype), (np.dtype(np.float32), np.dtype(np.float64)))
+        check_choice("CharLM", "dtype", dtype, (np.float32, np.float64, "float32", "float64",
+                                                 np.dtype(np.float32), np.dtype(np.float64)))
         if not isinstance(vocab, Vocabulary):
             raise ValueError(f"CharLM: vocab must be a Vocabulary, got {type(vocab).__name__}")
-        for name, v in (("embed_dim", embed_dim), ("hidden_size", hidden_size)):
-            if not isinstance(v, (int, np.integer)) or v < 1:
-                raise ValueError(f"CharLM: {name} must be a positive int, got {v!r}")
+        check_int("CharLM", "embed_dim", embed_dim)
+        check_int("CharLM", "hidden_size", hidden_size)
+        check_seed("CharLM", seed)
         rng = np.random.default_rng(seed)
         V = len(vocab)
         self.vocab, self.cell = vocab, cell
@@ -298,6 +347,7 @@ class CharLM:
 
     def initial_state(self, N):
         """Zeros: h (N, H), or (h, c) for an LSTM."""
+        check_int("CharLM.initial_state", "N", N, low=0)
         h = np.zeros((N, self.hidden_size), dtype=self.dtype)
         return (h, h.copy()) if self.cell == "lstm" else h
 
@@ -308,14 +358,32 @@ class CharLM:
         Returns: scores (N, T, V), the final state (to carry on), cache for backward.
         """
         p = self.params
-        check_arrays("CharLM.forward", x=(x, "int:N,T"))
+        dims = check_arrays("CharLM.forward", x=(x, "int:N,T"))
+        check_index_range("CharLM.forward", "x", x, 0, len(self.vocab))
         if state is None:
             state = self.initial_state(x.shape[0])
-        h0, c0 = state if self.cell == "lstm" else (state, None)
+        h0, c0 = self._check_state("CharLM.forward", state, dims["N"])
         e, emb_cache = layers.embedding_forward(x, p["W_embed"])  # (N, T, E)
         h, rec_cache = recurrent.forward(self.cell, e, h0, p, c0=c0)  # (N, T, H)
         scores, out_cache = layers.temporal_affine_forward(h, p["Wy"], p["by"])  # (N, T, V)
         return scores, recurrent.final_state(rec_cache), (emb_cache, rec_cache, out_cache)
+
+    def _check_state(self, where, state, N):
+        """h0, c0 from state: h (N, H), or the pair (h, c) for an LSTM (c0 None otherwise)."""
+        if self.cell == "lstm" and not (isinstance(state, tuple) and len(state) == 2):
+            raise ValueError(f"{where}: the state of an LSTM must be a pair (h, c) of (N, H) "
+                             f"arrays, got {type(state).__name__}")
+        if self.cell != "lstm" and not isinstance(state, np.ndarray):
+            raise ValueError(f"{where}: the state of a {self.cell} model must be one array h "
+                             f"(N, H), got {type(state).__name__}")
+        parts = dict(zip(("state[0]", "state[1]"), state)) if self.cell == "lstm" else {"state": state}
+        for name, a in parts.items():
+            check_arrays(where, **{name: (a, "N,H")})  # an array, floating point, 2-D
+            if a.shape != (N, self.hidden_size):
+                raise ValueError(f"{where}: {name} must have shape (N, H) = "
+                                 f"({N}, {self.hidden_size}), got {a.shape}")
+        check_finite(where, **parts)
+        return state if self.cell == "lstm" else (state, None)
 
     def loss_and_grads(self, x, y, state=None, return_state=False):
         """Mean cross-entropy (nats per character) of predicting y from x, and its gradients.
@@ -327,6 +395,8 @@ class CharLM:
         return_state, to pass as state with the next chunk.
         """
         check_arrays("CharLM.loss_and_grads", x=(x, "int:N,T"), y=(y, "int:N,T"))
+        check_index_range("CharLM.loss_and_grads", "y", y, 0, len(self.vocab))
+        check_bool("CharLM.loss_and_grads", "return_state", return_state)
         scores, final, (emb_cache, rec_cache, out_cache) = self.forward(x, state)
         loss, dscores = layers.temporal_softmax_loss(scores, y)
         # Back through the readout, the recurrent layer and the embedding.
@@ -337,35 +407,105 @@ class CharLM:
         return (loss, grads, final) if return_state else (loss, grads)
 
     def save(self, path):
-        """Write params, vocabulary and settings to an .npz file (no pickle)."""
+        """Write params, vocabulary and settings to an .npz file (no pickle).
+
+        Like np.savez, adds ".npz" to a file name without it; load() does the same.
+        """
+        if not isinstance(path, (str, os.PathLike)) and not hasattr(path, "write"):
+            raise ValueError(f"CharLM.save: path must be a file name (str or pathlib.Path), "
+                             f"got {type(path).__name__}")
         np.savez(path, itos=np.array(self.vocab.itos), cell=np.array(self.cell),
                  embed_dim=self.embed_dim, hidden_size=self.hidden_size,
                  **{"param_" + k: v for k, v in self.params.items()})
 
     @classmethod
     def load(cls, path):
-        """A CharLM read back from a file written by save()."""
-        with np.load(path, allow_pickle=False) as f:
-            missing = {"itos", "cell", "embed_dim", "hidden_size"} - set(f.files)
-            if missing:
-                raise ValueError(f"CharLM.load: {path} lacks {sorted(missing)}; "
-                                 f"was it written by CharLM.save?")
-            model = cls(Vocabulary([str(c) for c in f["itos"]]), cell=str(f["cell"]),
-                        embed_dim=int(f["embed_dim"]), hidden_size=int(f["hidden_size"]),
-                        dtype=f["param_Wh"].dtype)
-            for k, v in model.params.items():
-                stored = f["param_" + k]
-                if stored.shape != v.shape:
-                    raise ValueError(f"CharLM.load: param {k} has shape {stored.shape}, "
-                                     f"expected {v.shape}")
-                model.params[k] = stored
+        """A CharLM read back from a file written by save().
+
+        Raises ValueError, saying what is wrong, for a file that is missing,
+        is not an .npz archive, is cut short, or holds settings or parameters
+        that do not make this model (a missing array, a wrong shape or dtype,
+        NaN or inf).
+        """
+        path = _npz_path("CharLM.load", path)
+        arrays = _read_npz("CharLM.load", path)
+        expected = {"itos", "cell", "embed_dim", "hidden_size"} | {f"param_{k}" for k in PARAM_NAMES}
+        missing = sorted(expected - set(arrays))
+        if missing:
+            raise ValueError(f"CharLM.load: {path} lacks {missing}; was it written by CharLM.save?")
+        settings = {k: _stored_setting(path, k, arrays[k]) for k in ("cell", "embed_dim", "hidden_size")}
+        params = {k: arrays[f"param_{k}"] for k in PARAM_NAMES}
+        dtype = _stored_dtype(path, params)
+        # np.savez stores "\x00" as "" (it trims trailing NULs): put it back.
+        itos = [str(c) or "\x00" for c in arrays["itos"]] if arrays["itos"].dtype.kind == "U" else None
+        if itos is None or arrays["itos"].ndim != 1:
+            raise ValueError(f"CharLM.load: itos in {path} must be a 1-D array of characters, got "
+                             f"dtype {arrays['itos'].dtype} and shape {arrays['itos'].shape}")
+        model = cls(Vocabulary(itos), dtype=dtype, **settings)
+        for k, v in model.params.items():
+            if params[k].shape != v.shape:
+                raise ValueError(f"CharLM.load: param {k} has shape {params[k].shape}, "
+                                 f"expected {v.shape}")
+            check_finite("CharLM.load", **{f"param {k}": params[k]})
+            model.params[k] = params[k]
         return model
+
+
+def _npz_path(where, path):
+    """path, or path + ".npz" where only that exists (save adds the suffix as np.savez does)."""
+    if hasattr(path, "read") and not isinstance(path, (str, os.PathLike)):
+        return path  # an open file
+    if not isinstance(path, (str, os.PathLike)):
+        raise ValueError(f"{where}: path must be a file name (str or pathlib.Path), got "
+                         f"{type(path).__name__}")
+    with_suffix = os.fspath(path) + ".npz"
+    if not os.path.exists(path) and not os.fspath(path).endswith(".npz") and os.path.exists(with_suffix):
+        return with_suffix
+    if not os.path.exists(path):
+        raise ValueError(f"{where}: no file at {os.fspath(path)!r}")
+    return path
+
+
+def _read_npz(where, path):
+    """Every array of an .npz archive, read now; ValueError if it cannot be read."""
+    try:
+        # Open the file here, so it is closed even when numpy cannot read it.
+        with open(path, "rb") if isinstance(path, (str, os.PathLike)) else nullcontext(path) as fh:
+            f = np.load(fh, allow_pickle=False)
+            if not hasattr(f, "files"):  # a .npy file holds one array
+                raise ValueError("it holds one array, not an archive of named arrays")
+            with f:
+                return {k: f[k] for k in f.files}
+    except (OSError, EOFError, ValueError, KeyError, zipfile.BadZipFile) as e:
+        raise ValueError(f"{where}: cannot read {path} as an .npz archive written by "
+                         f"CharLM.save ({type(e).__name__}: {e})") from e
+
+
+def _stored_setting(path, name, a):
+    """A stored setting, a 0-d array, as a Python str (cell) or int (sizes)."""
+    kind = "U" if name == "cell" else "iu"
+    if a.ndim != 0 or a.dtype.kind not in kind:
+        raise ValueError(f"CharLM.load: {name} in {path} must be a single "
+                         f"{'str' if name == 'cell' else 'integer'}, got dtype {a.dtype} and "
+                         f"shape {a.shape}")
+    return str(a) if name == "cell" else int(a)
+
+
+def _stored_dtype(path, params):
+    """The one floating-point dtype shared by every stored parameter."""
+    dtypes = {k: v.dtype for k, v in params.items()}
+    if not dtypes or any(d not in (np.float32, np.float64) for d in dtypes.values()) or \
+            len(set(dtypes.values())) != 1:
+        raise ValueError(f"CharLM.load: the parameters in {path} must all be float32 or all "
+                         f"float64, got {({k: str(d) for k, d in dtypes.items()})}")
+    return next(iter(dtypes.values()))
 
 
 # ---------------------------------------------------------------- training and evaluation
 
 def train_lm(model, ids, num_epochs=2, batch_size=128, seq_len=8, lr=1e-2, lr_decay=0.5,
-             clip=1.0, val_ids=None, val_every=0, callback=None, carry_state=True):
+             clip=1.0, val_ids=None, val_every=0, callback=None, carry_state=True,
+             stop_if_diverging=True):
     """Train a CharLM with truncated BPTT over parallel streams, Adam and global-norm clipping.
 
     Inputs:
@@ -379,6 +519,9 @@ def train_lm(model, ids, num_epochs=2, batch_size=128, seq_len=8, lr=1e-2, lr_de
     - carry_state: True passes each chunk's final state on to the next chunk
       of the same streams; False starts every chunk from zeros (to measure
       what carrying the state during training is worth)
+    - stop_if_diverging: True (default) stops a run whose loss stays far above
+      where it started (see training.py); False lets it run on. NaN or inf
+      stops training either way.
 
     Returns: history, a dict of lists:
       "loss": per epoch, the mean training loss over every character (nats)
@@ -386,19 +529,22 @@ def train_lm(model, ids, num_epochs=2, batch_size=128, seq_len=8, lr=1e-2, lr_de
       "grad_norm": per epoch, the largest global gradient norm before clipping
       "val_bpc", "val_chars": validation bits per char and when it was measured
 
-    Raises TrainingDiverged (with advice) if the loss or gradient becomes NaN or inf.
+    Raises TrainingDiverged (with advice) if the loss or gradient becomes NaN
+    or inf, or the loss stays above twice its start (or twice ln V, the loss
+    of a uniform guess, if that is larger) for 20 updates in a row.
     """
-    _check_ids("train_lm", ids)
-    for name, v in (("num_epochs", num_epochs), ("val_every", val_every)):
-        if not isinstance(v, (int, np.integer)) or v < 0:
-            raise ValueError(f"train_lm: {name} must be an int >= 0, got {v!r}")
+    _check_model("train_lm", model)
+    V = len(model.vocab)
+    _check_ids("train_lm", ids, V=V)
+    _check_settings("train_lm", num_epochs, batch_size, lr, lr_decay, clip, callback, stop_if_diverging)
+    check_int("train_lm", "seq_len", seq_len)
+    check_int("train_lm", "val_every", val_every, low=0)
     if val_ids is not None:
-        _check_ids("train_lm", val_ids)
-    if not 0 < lr_decay <= 1:
-        raise ValueError(f"train_lm: lr_decay must be in (0, 1], got {lr_decay!r}")
-    if not isinstance(carry_state, bool):
-        raise ValueError(f"train_lm: carry_state must be True or False, got {carry_state!r}")
+        _check_ids("train_lm", val_ids, V=V, name="val_ids")
+    check_bool("train_lm", "carry_state", carry_state)
     opt = optim.Adam(model.params, lr=lr)
+    check_finite("train_lm", **{f"model.params[{k!r}]": p for k, p in model.params.items()})
+    check = DivergenceCheck(guess_loss=np.log(V), nan_only=not stop_if_diverging)
     history = {"loss": [], "chunk_loss": [], "chars": [], "grad_norm": [],
                "val_bpc": [], "val_chars": []}
     seen = 0
@@ -406,12 +552,13 @@ def train_lm(model, ids, num_epochs=2, batch_size=128, seq_len=8, lr=1e-2, lr_de
         state = model.initial_state(batch_size)  # streams start over: empty memory
         total, count, max_norm = 0.0, 0, 0.0
         for x, y in stream_batches(ids, batch_size, seq_len):
-            with np.errstate(over="ignore", invalid="ignore"):
-                loss, grads, state = model.loss_and_grads(x, y, state if carry_state else None,
-                                                          return_state=True)
-                norm = optim.global_norm(grads) if clip is None else optim.clip_grad_norm(grads, clip)
-            if not (np.isfinite(loss) and np.isfinite(norm)):
-                raise TrainingDiverged(_divergence_message(epoch, loss, norm, opt.lr, clip))
+            loss, norm, out = _guarded_loss_and_norm(
+                lambda: model.loss_and_grads(x, y, state if carry_state else None,
+                                             return_state=True), clip)
+            if check.update(loss, norm):
+                where = f"in epoch {epoch}, update {len(history['chunk_loss']) + 1}"
+                raise TrainingDiverged(_divergence_message(where, loss, norm, check, opt.lr, clip))
+            _, grads, state = out
             opt.step(grads)
             seen += x.size
             count += x.size
@@ -433,11 +580,10 @@ def train_lm(model, ids, num_epochs=2, batch_size=128, seq_len=8, lr=1e-2, lr_de
     return history
 
 
-def _divergence_message(epoch, loss, norm, lr, clip):
-    tips = [f"a smaller learning rate (lr={lr:g} now; try {lr / 10:g})"]
-    tips.append("gradient clipping (clip=1.0)" if clip is None else f"a tighter clip (clip={clip:g} now)")
-    return (f"training diverged in epoch {epoch}: loss {loss:.3g}, gradient norm {norm:.3g}. "
-            f"Try " + ", or ".join(tips) + ".")
+def _check_model(where, model):
+    """Raise ValueError unless model is a CharLM."""
+    if not isinstance(model, CharLM):
+        raise ValueError(f"{where}: model must be a CharLM, got {type(model).__name__}")
 
 
 def bits_per_char(model, ids, batch_size=32, seq_len=256, carry_state=True):
@@ -452,7 +598,11 @@ def bits_per_char(model, ids, batch_size=32, seq_len=256, carry_state=True):
 
     Inputs: model: a CharLM; ids: (L,) encoded text. Returns: float, bits per character.
     """
-    _check_ids("bits_per_char", ids)
+    _check_model("bits_per_char", model)
+    _check_ids("bits_per_char", ids, V=len(model.vocab))
+    check_int("bits_per_char", "batch_size", batch_size)
+    check_int("bits_per_char", "seq_len", seq_len)
+    check_bool("bits_per_char", "carry_state", carry_state)
     N, L = batch_size, len(ids) - 1
     M = -(-L // N)  # characters per stream, rounded up
     x = np.zeros(N * M, dtype=np.int64)
@@ -472,25 +622,34 @@ def bits_per_char(model, ids, batch_size=32, seq_len=256, carry_state=True):
 
 def perplexity(bpc):
     """2 ** bits per character: the number of equally likely choices it amounts to."""
+    check_number("perplexity", "bpc", bpc, "[0, inf)")
     return float(2.0 ** bpc)
 
 
 # ---------------------------------------------------------------- sampling
 
-def _check_sampling(where, temperature, top_k, V):
-    if not (np.isscalar(temperature) and np.isfinite(temperature) and temperature > 0):
-        raise ValueError(f"{where}: temperature must be a positive number, got {temperature!r}; "
-                         f"for the most likely character every time, use greedy=True")
-    if top_k is not None and (not isinstance(top_k, (int, np.integer)) or top_k < 1):
-        raise ValueError(f"{where}: top_k must be None (all {V} characters) or an int >= 1, "
-                         f"got {top_k!r}")
+def _check_sampling(where, model, temperature, top_k):
+    _check_model(where, model)
+    try:
+        check_number(where, "temperature", temperature)
+    except ValueError as e:
+        raise ValueError(f"{e}; for the most likely character every time, use greedy=True") from None
+    if top_k is not None and not (isinstance(top_k, (int, np.integer)) and
+                                  not isinstance(top_k, (bool, np.bool_)) and top_k >= 1):
+        raise ValueError(f"{where}: top_k must be None (all {len(model.vocab)} characters) or an "
+                         f"int >= 1, got {top_k!r}")
 
 
-def _read_prompt(model, prompt):
+def _read_prompt(where, model, prompt):
     """Run the model over prompt; return the scores for the next char (V,) and the state."""
     if not isinstance(prompt, str) or not prompt:
-        raise ValueError(f"prompt must be a non-empty str (e.g. '\\n' to start a docstring), "
+        raise ValueError(f"{where}: prompt must be a non-empty str (e.g. '\\n' to start a docstring), "
                          f"got {prompt!r}")
+    unknown = sorted(set(prompt) - set(model.vocab.stoi))
+    if unknown:
+        raise ValueError(f"{where}: prompt has {len(unknown)} character(s) not in the vocabulary: "
+                         f"{''.join(unknown)!r}; the model knows only the {len(model.vocab)} "
+                         f"characters of its training text")
     ids = model.vocab.encode(prompt)
     scores, state, _ = model.forward(ids[None, :], None)  # (1, T, V)
     return scores[0, -1].astype(np.float64), state
@@ -503,14 +662,19 @@ def next_char_probs(model, prompt, temperature=1.0, top_k=None):
     distribution, above 1 flattens it); top_k keeps only the k most likely
     characters and renormalises.
     """
-    _check_sampling("next_char_probs", temperature, top_k, len(model.vocab))
-    scores, _ = _read_prompt(model, prompt)
-    return _probs(scores, temperature, top_k)
+    _check_sampling("next_char_probs", model, temperature, top_k)
+    scores, _ = _read_prompt("next_char_probs", model, prompt)
+    return _probs("next_char_probs", scores, temperature, top_k)
 
 
-def _probs(scores, temperature, top_k):
+def _probs(where, scores, temperature, top_k):
     """softmax(scores / temperature), restricted to the top_k largest (ties at the cut kept)."""
-    p = np.exp(layers.log_softmax(scores / temperature))  # (V,)
+    with np.errstate(over="ignore"):
+        scaled = scores / temperature  # (V,)
+    if not np.all(np.isfinite(scaled)):  # a temperature near 0 overflows float64
+        raise ValueError(f"{where}: temperature {temperature!r} is too small: scores / temperature "
+                         f"overflows; for the most likely character, use greedy=True")
+    p = np.exp(layers.log_softmax(scaled))  # (V,)
     if top_k is not None and top_k < p.size:
         cutoff = np.sort(p)[-top_k]
         p = np.where(p >= cutoff, p, 0.0)
@@ -529,17 +693,18 @@ def sample(model, prompt, length=200, temperature=1.0, top_k=None, greedy=False,
 
     Returns: the generated str (without the prompt).
     """
-    _check_sampling("sample", temperature, top_k, len(model.vocab))
-    if not isinstance(length, (int, np.integer)) or length < 0:
-        raise ValueError(f"sample: length must be an int >= 0, got {length!r}")
+    _check_sampling("sample", model, temperature, top_k)
+    check_int("sample", "length", length, low=0)
+    check_bool("sample", "greedy", greedy)
+    check_seed("sample", seed)
     rng = np.random.default_rng(seed)
-    scores, state = _read_prompt(model, prompt)
+    scores, state = _read_prompt("sample", model, prompt)
     out = []
     for _ in range(length):
         if greedy:
             idx = int(np.argmax(scores))
         else:
-            p = _probs(scores, temperature, top_k)
+            p = _probs("sample", scores, temperature, top_k)
             idx = int(rng.choice(p.size, p=p))
         out.append(idx)
         step, state, _ = model.forward(np.array([[idx]]), state)  # (1, 1, V)
@@ -553,6 +718,8 @@ def generate(model, prompt="Return the", temperature=0.8, top_k=None, length=200
     An empty prompt starts from a newline, as a docstring paragraph would;
     top_k=None or top_k >= V samples from all characters.
     """
+    if prompt is not None and not isinstance(prompt, str):
+        raise ValueError(f"generate: prompt must be a str, got {type(prompt).__name__}")
     prompt = prompt or "\n"
     return prompt + sample(model, prompt, length, temperature, top_k, seed=seed)
 
@@ -564,6 +731,8 @@ def find_loop(text, min_repeats=2):
     text[i] == text[i + p] for every i >= s and the periodic tail holds at
     least min_repeats full periods. Greedy decoding often ends in such a loop.
     """
+    _check_text("find_loop", "text", text)
+    check_int("find_loop", "min_repeats", min_repeats)
     n, best = len(text), None
     for p in range(1, n // min_repeats + 1):
         s = n - p  # walk back while the character p later matches
@@ -584,7 +753,10 @@ def hidden_states(model, ids, batch_size=16, seq_len=256):
     Returns: dict "h": (L', H), and for an LSTM also "c": (L', H), the cell
     state; L' = batch_size * (len(ids) // batch_size), row i the state after ids[i].
     """
-    _check_ids("hidden_states", ids)
+    _check_model("hidden_states", model)
+    _check_ids("hidden_states", ids, V=len(model.vocab))
+    check_int("hidden_states", "batch_size", batch_size, high=len(ids))
+    check_int("hidden_states", "seq_len", seq_len)
     N, M = batch_size, len(ids) // batch_size
     x = ids[:N * M].reshape(N, M)  # (N, M): stream n in row n
     state, hs, cs = model.initial_state(N), [], []
@@ -615,6 +787,7 @@ def text_features(text):
       "inside ``code``": 1 inside backquotes (a run of backquotes opens or closes)
     A newline ends quotes, backquotes and indentation.
     """
+    _check_text("text_features", "text", text)
     names = ("space", "position in line", "indented line", "inside ( )", "inside quotes",
              "inside ``code``")
     feats = {name: np.zeros(len(text)) for name in names}
@@ -641,6 +814,7 @@ def unit_correlations(states, feature):
     (0 for a unit that never changes).
     """
     check_arrays("unit_correlations", states=(states, "L,H"), feature=(feature, "L"))
+    check_finite("unit_correlations", states=states, feature=feature)
     s = states.astype(np.float64) - states.mean(axis=0)
     f = feature.astype(np.float64) - feature.mean()
     denom = np.sqrt((s * s).sum(axis=0) * (f * f).sum())
@@ -667,8 +841,23 @@ def probe_units(states, features, control_shift=None, test_states=None, test_fea
     "r_test", the chosen unit's correlation on the other text.
     """
     if (test_states is None) != (test_features is None):
-        raise ValueError("probe_units: pass test_states and test_features together, or neither")
+        raise ValueError(f"probe_units: pass test_states and test_features together, or neither; "
+                         f"got only {'test_states' if test_features is None else 'test_features'}")
+    for name, d in (("states", states), ("features", features), ("test_states", test_states),
+                    ("test_features", test_features)):
+        if (d is not None or not name.startswith("test")) and (not isinstance(d, dict) or not d):
+            raise ValueError(f"probe_units: {name} must be a non-empty dict name -> array, got "
+                             f"{type(d).__name__ if not isinstance(d, dict) else 'an empty dict'}")
+        for key, a in (d or {}).items():  # (L, H) states, (L,) features
+            check_arrays("probe_units", **{f"{name}[{key!r}]": (a, "L,H" if "states" in name else "L")})
+    if test_states is not None and not (set(test_states) >= set(states) and
+                                        set(test_features) >= set(features)):
+        raise ValueError(f"probe_units: test_states and test_features must have the keys of "
+                         f"states and features, {sorted(states)} and {sorted(features)}; got "
+                         f"{sorted(test_states)} and {sorted(test_features)}")
     L = len(next(iter(states.values())))
+    if control_shift is not None:
+        check_int("probe_units", "control_shift", control_shift, low=0)
     shift = L // 2 if control_shift is None else control_shift
     rows = []
     for name, f in features.items():

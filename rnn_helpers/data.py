@@ -5,7 +5,7 @@ sin(t), sin(t+1), ..., sin(t+T-1) at integer t; its target is sin(t+T).
 """
 import numpy as np
 
-from ._checks import check_arrays
+from ._checks import check_arrays, check_finite, check_int, check_number, check_seed, is_int
 
 
 def sine_windows(t_start, t_stop, seq_len=25):
@@ -21,13 +21,13 @@ def sine_windows(t_start, t_stop, seq_len=25):
     - y: (N, 1) targets, y[i] = sin(t_start + i + T)
     - t: (N, T + 1) the time step of every input and of the target
     """
-    if not all(isinstance(v, (int, np.integer)) for v in (t_start, t_stop, seq_len)):
+    if not all(is_int(v) for v in (t_start, t_stop, seq_len)):
         raise ValueError("sine_windows: t_start, t_stop and seq_len must be integers, got "
                          f"{t_start!r}, {t_stop!r}, {seq_len!r}")
     if seq_len < 1 or t_stop - t_start < seq_len + 1:
         raise ValueError(f"sine_windows: need seq_len >= 1 and at least seq_len + 1 = "
                          f"{seq_len + 1} time steps, got seq_len={seq_len} and "
-                         f"{t_stop - t_start} steps ({t_start}..{t_stop - 1})")
+                         f"{t_stop - t_start} steps (t_start={t_start}, t_stop={t_stop})")
     n = t_stop - t_start - seq_len
     # Row i holds the time steps t_start + i, ..., t_start + i + T.
     t = t_start + np.arange(n)[:, None] + np.arange(seq_len + 1)  # (N, T+1)
@@ -42,8 +42,9 @@ def sine_train_test(seq_len=25, train_stop=250, test_start=300, test_stop=400):
     Returns: X_train, y_train, X_test, y_test, shaped as in sine_windows.
     """
     if test_start < train_stop:
-        raise ValueError(f"sine_train_test: test_start ({test_start}) must not be before "
-                         f"train_stop ({train_stop}), or the split would share time steps")
+        raise ValueError(f"sine_train_test: test_start must not be before train_stop, or the "
+                         f"split would share time steps; got test_start={test_start!r} and "
+                         f"train_stop={train_stop!r}")
     X_train, y_train, _ = sine_windows(0, train_stop, seq_len)
     X_test, y_test, _ = sine_windows(test_start, test_stop, seq_len)
     return X_train, y_train, X_test, y_test
@@ -62,23 +63,14 @@ def sine_train_test(seq_len=25, train_stop=250, test_start=300, test_stop=400):
 # verb's number is set by the first noun, while a noun of the other number
 # (the "attractor") sits between them, closer to the verb.
 
-def _check_count(where, name, value, low):
-    """Raise ValueError unless value is an integer >= low (bools refused)."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-        raise ValueError(f"{where}: {name} must be an integer >= {low}, got {value!r}")
-
-
 def recall_vocab(num_symbols=4, num_distractors=4):
     """The printable token of every id in recall_task: itos, a list of V strings.
 
     Symbols are "A", "B", ...; distractors "0", "1", ...; the query is "?".
     V = num_symbols + num_distractors + 1.
     """
-    _check_count("recall_vocab", "num_symbols", num_symbols, 2)
-    _check_count("recall_vocab", "num_distractors", num_distractors, 1)
-    if num_symbols > 26 or num_distractors > 10:
-        raise ValueError("recall_vocab: at most 26 symbols and 10 distractors, got "
-                         f"{num_symbols} and {num_distractors}")
+    check_int("recall_vocab", "num_symbols", num_symbols, 2, 26)  # the letters A to Z
+    check_int("recall_vocab", "num_distractors", num_distractors, 1, 10)  # the digits 0 to 9
     return ([chr(ord("A") + s) for s in range(num_symbols)]
             + [str(k) for k in range(num_distractors)] + ["?"])
 
@@ -99,8 +91,9 @@ def recall_task(num_samples, gap, num_symbols=4, num_distractors=4, seed=0):
     - tokens: (N, gap + 2) int64, e.g. [2, 5, 4, 7, 8] = "C 1 0 3 ?"
     - labels: (N,) int64 in [0, C): tokens[:, 0]
     """
-    _check_count("recall_task", "num_samples", num_samples, 1)
-    _check_count("recall_task", "gap", gap, 0)
+    check_int("recall_task", "num_samples", num_samples, 1)
+    check_int("recall_task", "gap", gap, 0)
+    check_seed("recall_task", seed)
     C, K = num_symbols, num_distractors
     recall_vocab(C, K)  # checks C and K
     rng = np.random.default_rng(seed)
@@ -121,8 +114,9 @@ def adding_problem(num_samples, seq_len, seed=0):
     Inputs: num_samples: N; seq_len: T >= 2; seed: seeds the draws.
     Returns: X: (N, T, 2) floats; y: (N, 1), the sum of the two marked values.
     """
-    _check_count("adding_problem", "num_samples", num_samples, 1)
-    _check_count("adding_problem", "seq_len", seq_len, 2)
+    check_int("adding_problem", "num_samples", num_samples, 1)
+    check_int("adding_problem", "seq_len", seq_len, 2)
+    check_seed("adding_problem", seed)
     N, T = num_samples, seq_len
     rng = np.random.default_rng(seed)
     values = rng.uniform(0.0, 1.0, size=(N, T))
@@ -173,9 +167,13 @@ def agreement_task(num_samples, max_clause_len, min_clause_len=0, seed=0):
     - attractor: (N,) int64, the attractor's number (0 singular, 1 plural);
       attractor != labels marks the sentences with a misleading attractor
     """
-    _check_count("agreement_task", "num_samples", num_samples, 1)
-    _check_count("agreement_task", "min_clause_len", min_clause_len, 0)
-    _check_count("agreement_task", "max_clause_len", max_clause_len, min_clause_len)
+    check_int("agreement_task", "num_samples", num_samples, 1)
+    check_int("agreement_task", "min_clause_len", min_clause_len, 0)
+    check_int("agreement_task", "max_clause_len", max_clause_len, 0)
+    if max_clause_len < min_clause_len:
+        raise ValueError(f"agreement_task: max_clause_len must be >= min_clause_len = "
+                         f"{min_clause_len}, got {max_clause_len}")
+    check_seed("agreement_task", seed)
     stoi = {w: i for i, w in enumerate(agreement_vocab())}
     nouns = np.array([[stoi[n], stoi[n + "s"]] for n in _NOUNS])  # (8, 2): singular, plural id
     N, T = num_samples, 8 + max_clause_len
@@ -253,6 +251,7 @@ def review_sentences(seed=0):
     - sentiment: (N,) int64, 1 positive, 0 negative
     - topic: (N,) int64, index into REVIEW_TOPICS
     """
+    check_seed("review_sentences", seed)
     pairs = _review_templates()
     order = np.random.default_rng(seed).permutation(len(pairs))
     sentences = [pairs[i][0].split() for i in order]
@@ -267,10 +266,9 @@ def train_test_split(n, test_fraction=0.25, seed=0):
 
     Returns: train_idx (n - n_test,), test_idx (n_test,), n_test = round(n * test_fraction).
     """
-    if not isinstance(n, (int, np.integer)) or n < 2:
-        raise ValueError(f"train_test_split: n must be an integer >= 2, got {n!r}")
-    if not 0 < test_fraction < 1:
-        raise ValueError(f"train_test_split: test_fraction must be in (0, 1), got {test_fraction!r}")
+    check_int("train_test_split", "n", n, low=2)
+    check_number("train_test_split", "test_fraction", test_fraction, "(0, 1)")
+    check_seed("train_test_split", seed)
     n_test = min(max(int(round(n * test_fraction)), 1), n - 1)
     order = np.random.default_rng(seed).permutation(n)
     return np.sort(order[n_test:]), np.sort(order[:n_test])
@@ -316,8 +314,9 @@ def place_person_sentences(n=2000, p_ambiguous=0.35, seed=0):
     Returns: sentences: list of n token lists; tags: list of n tag lists (TAGS).
     """
     n_distinct = 60000  # far more sentences than asked for exist; fail loudly, not forever
-    if not isinstance(n, (int, np.integer)) or not 1 <= n <= n_distinct // 10:
-        raise ValueError(f"place_person_sentences: n must be an integer in [1, {n_distinct // 10}], got {n!r}")
+    check_int("place_person_sentences", "n", n, low=1, high=n_distinct // 10)
+    check_number("place_person_sentences", "p_ambiguous", p_ambiguous, "[0, 1]")
+    check_seed("place_person_sentences", seed)
     rng = np.random.default_rng(seed)
     seen, sentences, tags = set(), [], []
     while len(sentences) < n:
@@ -347,12 +346,11 @@ def action_videos(n=1500, min_len=8, max_len=14, seed=0):
     - jumped_holding: (n,) int64, 1 if the person ever jumps while holding
       something (one label per video: many-to-one)
     """
-    if not (isinstance(min_len, (int, np.integer)) and isinstance(max_len, (int, np.integer))
-            and 1 <= min_len <= max_len):
+    if not (is_int(min_len) and is_int(max_len) and 1 <= min_len <= max_len):
         raise ValueError(f"action_videos: need integers 1 <= min_len <= max_len, got "
                          f"{min_len!r}, {max_len!r}")
-    if not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"action_videos: n must be a positive integer, got {n!r}")
+    check_int("action_videos", "n", n)
+    check_seed("action_videos", seed)
     rng = np.random.default_rng(seed)
     moves = ("walk", "run", "sit", "wave", "jump")
     videos, holding, label = [], [], np.zeros(n, dtype=np.int64)
@@ -381,11 +379,11 @@ def momentum_prices(num_steps=3000, phi=0.6, sigma=1.0, start=100.0, seed=0):
 
     Returns: prices (num_steps,) float64.
     """
-    if not isinstance(num_steps, (int, np.integer)) or num_steps < 2:
-        raise ValueError(f"momentum_prices: num_steps must be an integer >= 2, got {num_steps!r}")
-    if not -1 < phi < 1 or not sigma > 0:
-        raise ValueError(f"momentum_prices: need -1 < phi < 1 and sigma > 0, got phi={phi!r}, "
-                         f"sigma={sigma!r}")
+    check_int("momentum_prices", "num_steps", num_steps, low=2)
+    check_number("momentum_prices", "phi", phi, "(-1, 1)")
+    check_number("momentum_prices", "sigma", sigma)
+    check_number("momentum_prices", "start", start, "(-inf, inf)")
+    check_seed("momentum_prices", seed)
     e = np.random.default_rng(seed).normal(0.0, sigma, size=num_steps)
     r = np.empty(num_steps)
     r[0] = e[0] / np.sqrt(1 - phi ** 2)  # start in the stationary distribution
@@ -401,9 +399,8 @@ def price_windows(prices, seq_len=20):
     Inputs: prices (S,) float. Returns: X (N, T, 1), y (N, 1), N = S - T.
     """
     check_arrays("price_windows", prices=(prices, "S"))
-    if not isinstance(seq_len, (int, np.integer)) or not 2 <= seq_len < len(prices):
-        raise ValueError(f"price_windows: seq_len must be an integer in [2, {len(prices) - 1}], "
-                         f"got {seq_len!r}")
+    check_finite("price_windows", prices=prices)
+    check_int("price_windows", "seq_len", seq_len, low=2, high=len(prices) - 1)
     idx = np.arange(len(prices) - seq_len)[:, None] + np.arange(seq_len + 1)  # (N, T+1)
     w = prices[idx] - prices[idx[:, seq_len - 1:seq_len]]  # (N, T+1): relative to the last input
     return w[:, :-1, None], w[:, -1:]
@@ -426,9 +423,10 @@ def shape_scenes(n=1500, noise=0.3, extra_dims=3, seed=0):
     - attributes: (n, 3) int64: count index, colour, shape
     - captions: list of n token lists, e.g. ['two', 'red', 'stars']
     """
-    if not isinstance(n, (int, np.integer)) or n < 1 or not noise >= 0:
-        raise ValueError(f"shape_scenes: need a positive integer n and noise >= 0, got "
-                         f"n={n!r}, noise={noise!r}")
+    check_int("shape_scenes", "n", n)
+    check_number("shape_scenes", "noise", noise, "[0, inf)")
+    check_int("shape_scenes", "extra_dims", extra_dims, low=0)
+    check_seed("shape_scenes", seed)
     rng = np.random.default_rng(seed)
     attributes = rng.integers(0, 3, size=(n, 3))  # (n, 3)
     X = np.zeros((n, 9 + extra_dims))
@@ -458,8 +456,11 @@ def date_pairs(n=4000, first_year=1990, last_year=2029, seed=0):
     Returns: sources: list of n token lists (3 to 5 words); targets: list of
     n lists of 10 characters.
     """
+    check_int("date_pairs", "first_year", first_year, low=1000, high=9998)
+    check_int("date_pairs", "last_year", last_year, low=first_year, high=9998)
+    check_seed("date_pairs", seed)
     num_days = (np.datetime64(f"{last_year + 1}-01-01") - np.datetime64(f"{first_year}-01-01")).astype(int)
-    if not isinstance(n, (int, np.integer)) or not 1 <= n <= num_days:
+    if not is_int(n) or not 1 <= n <= num_days:
         raise ValueError(f"date_pairs: n must be an integer in [1, {num_days}] (the days from "
                          f"{first_year} to {last_year}), got {n!r}")
     rng = np.random.default_rng(seed)
@@ -486,9 +487,10 @@ def shared_rows(X_a, X_b):
     (.sum() counts them, .any() asks whether there is one).
     """
     for name, X in (("X_a", X_a), ("X_b", X_b)):
-        if not isinstance(X, np.ndarray) or X.ndim != 2:
-            raise ValueError(f"shared_rows: {name} must be a 2-d numpy array (N, T), got "
-                             f"{getattr(X, 'shape', type(X).__name__)}")
+        if not isinstance(X, np.ndarray) or X.ndim != 2 or X.dtype.kind not in "biuf":
+            raise ValueError(f"shared_rows: {name} must be a 2-d numpy array (N, T) of numbers, "
+                             f"got {getattr(X, 'shape', type(X).__name__)}"
+                             f"{f' of dtype {X.dtype}' if isinstance(X, np.ndarray) else ''}")
     if X_a.shape[1] != X_b.shape[1]:
         raise ValueError(f"shared_rows: X_a and X_b must have the same T, got {X_a.shape[1]} "
                          f"and {X_b.shape[1]}")

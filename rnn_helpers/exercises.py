@@ -3,9 +3,15 @@
 Each check_* function runs the learner's function on a small random case,
 compares it with centred differences (not with the package's own answer, so
 a learner can trust it), and prints a specific, friendly diagnosis.
+
+No answer with a NaN or inf anywhere passes: each checker looks for them
+first and says where they are ("NaN in dWh (3 of 25 entries)"). Behind that,
+every comparison lets an answer pass only when `error < tol` (or `<=`) is
+True, never when `error > tol` is False, since both are False for NaN.
 """
 import numpy as np
 
+from ._checks import check_callable, check_seed
 from .gradcheck import numerical_gradient, rel_error
 from .rnn import rnn_step_forward
 
@@ -24,8 +30,35 @@ def _report(problems, success):
     return False
 
 
+def _check_call(where, fn, seed=0):
+    """A checker needs the learner's function (and an integer seed): ValueError otherwise."""
+    check_callable(where, "fn", fn)
+    check_seed(where, seed)
+
+
+def _as_numbers(name, got):
+    """(array, None) for an answer of real numbers; (None, what is wrong) otherwise."""
+    try:
+        a = np.asarray(got)
+    except ValueError:  # e.g. a ragged list
+        a = np.asarray(None)
+    if a.dtype.kind not in "biuf":  # bool, int, float: not complex, str or None inside
+        return None, f"{name} must hold real numbers (a float array), but has dtype {a.dtype}"
+    return a, None
+
+
+def _not_finite(name, a):
+    """'NaN in dWh (3 of 25 entries): ...' if the array a holds NaN or inf, else None."""
+    nan, inf = int(np.sum(np.isnan(a))), int(np.sum(np.isinf(a)))
+    if nan == inf == 0:
+        return None
+    found = " and ".join(f"{what}" for n, what in ((nan, "NaN"), (inf, "inf")) if n)
+    return (f"{found} in {name} ({nan + inf} of {a.size} entries): every entry must be a "
+            f"finite number (a 0/0 somewhere, or a line not finished?)")
+
+
 def _compare_grads(out, expected, names, arg_names, hint):
-    """Problems with each returned gradient: missing, misshapen, or off by > 1e-7.
+    """Problems with each returned gradient: missing, misshapen, NaN or inf, or off by > 1e-7.
 
     hint(name, got) explains a wrong gradient, e.g. by matching common mistakes.
     """
@@ -33,12 +66,17 @@ def _compare_grads(out, expected, names, arg_names, hint):
     for name, arg, got, want in zip(names, arg_names, out, expected):
         if got is None:
             problems.append(f"{name} is still None: fill in its line")
-        elif np.shape(got) != want.shape:
-            problems.append(f"{name} must have the shape of {arg}, {want.shape}, "
-                            f"but has shape {np.shape(got)}")
-        elif rel_error(got, want) > 1e-7:
-            problems.append(f"{name} is wrong (relative error {rel_error(got, want):.2g} "
-                            f"against centred differences): {hint(name, np.asarray(got))}")
+            continue
+        got, problem = _as_numbers(name, got)
+        if problem is None and got.shape != want.shape:
+            problem = f"{name} must have the shape of {arg}, {want.shape}, but has shape {got.shape}"
+        problem = problem or _not_finite(name, got)
+        err = rel_error(got, want) if problem is None else None
+        if problem is None and not err <= 1e-7:  # `not <=` is True for NaN too
+            problem = (f"{name} is wrong (relative error {err:.2g} against centred "
+                       f"differences): {hint(name, got)}")
+        if problem:
+            problems.append(problem)
     return problems
 
 
@@ -90,6 +128,7 @@ def diagnose_rnn_step_backward(fn, seed=0):
     cache is what rnn_helpers.rnn.rnn_step_forward returns:
     (x, h_prev, Wx, Wh, h, activation), with activation "tanh".
     """
+    _check_call("diagnose_rnn_step_backward", fn, seed)
     args, dh = _rnn_step_case(seed)
     _, cache = rnn_step_forward(*args)
     try:
@@ -107,6 +146,7 @@ def check_rnn_step_backward(fn):
 
     Returns True when every gradient matches centred differences.
     """
+    _check_call("check_rnn_step_backward", fn)
     return _report(diagnose_rnn_step_backward(fn),
                    "Correct: all five gradients match centred differences "
                    "(relative error below 1e-7). Well done!")
@@ -163,6 +203,7 @@ def _grad_norm_mistakes(h, Wh, dh_last):
 
 def diagnose_grad_norms(fn, seed=0):
     """Run fn(dh_last, h, Wh) on a random tanh case; return a list of problems (empty if right)."""
+    _check_call("diagnose_grad_norms", fn, seed)
     args, h, dh_last = _grad_norms_case(seed)
     try:
         got = fn(dh_last.copy(), h.copy(), args[2].copy())
@@ -171,7 +212,9 @@ def diagnose_grad_norms(fn, seed=0):
     want = _numerical_grad_norms(args, h, dh_last)
     if got is None:
         return ["your function returned None: return the array of T norms"]
-    got = np.asarray(got, dtype=float)
+    got, problem = _as_numbers("the norms", got)
+    if problem:
+        return [problem]
     if got.shape != want.shape:
         return [f"return one norm per time step, shape (T,) = {want.shape}, not {got.shape}"]
     if not np.all(np.isfinite(got)):
@@ -190,6 +233,7 @@ def check_grad_norms(fn):
 
     Returns True when the norms match centred differences.
     """
+    _check_call("check_grad_norms", fn)
     return _report(diagnose_grad_norms(fn),
                    "Correct: your norms match centred differences at every step "
                    "(relative error below 1e-7). Well done!")
@@ -240,6 +284,7 @@ def diagnose_lstm_step_backward(fn, seed=0):
     cache is what rnn_helpers.lstm.lstm_step_forward returns.
     """
     from .lstm import lstm_step_forward
+    _check_call("diagnose_lstm_step_backward", fn, seed)
     args, dh, dc = _lstm_step_case(seed)
     _, _, cache = lstm_step_forward(*args)
     try:
@@ -257,6 +302,7 @@ def check_lstm_step_backward(fn):
 
     Returns True when all six gradients match centred differences.
     """
+    _check_call("check_lstm_step_backward", fn)
     return _report(diagnose_lstm_step_backward(fn),
                    "Correct: all six gradients match centred differences "
                    "(relative error below 1e-7). Well done!")
@@ -284,6 +330,7 @@ def _reference_counts(tokens, lengths, V):
 
 def diagnose_bag_of_words(fn, seed=0):
     """Run fn(tokens, lengths, V) on a random case; return a list of problems (empty if right)."""
+    _check_call("diagnose_bag_of_words", fn, seed)
     tokens, lengths, V = _bag_case(seed)
     want = _reference_counts(tokens, lengths, V)
     try:
@@ -292,9 +339,13 @@ def diagnose_bag_of_words(fn, seed=0):
         return [f"your function raised {type(e).__name__}: {e}"]
     if got is None:
         return ["your function returned None: return the (N, V) array of counts"]
-    got = np.asarray(got)
+    got, problem = _as_numbers("the counts", got)
+    if problem:
+        return [problem]
     if got.shape != want.shape:
         return [f"the result must have shape (N, V) = {want.shape}, but has shape {got.shape}"]
+    if _not_finite("the counts", got):
+        return [_not_finite("the counts", got)]
     if np.array_equal(got, want):
         return []
     all_positions = _reference_counts(tokens, np.full(len(tokens), tokens.shape[1]), V)
@@ -311,6 +362,7 @@ def diagnose_bag_of_words(fn, seed=0):
 
 def check_bag_of_words(fn):
     """Print whether fn(tokens, lengths, V) counts words correctly, and what to fix if not."""
+    _check_call("check_bag_of_words", fn)
     return _report(diagnose_bag_of_words(fn),
                    "Correct: your counts match a plain loop over every real token. Well done!")
 
@@ -325,6 +377,7 @@ def _teacher_case():
 
 def diagnose_teacher_forcing(fn):
     """Run fn(targets, start_id, end_id) on a small case; return a list of problems."""
+    _check_call("diagnose_teacher_forcing", fn)
     targets, start_id, end_id, dec_in, dec_out = _teacher_case()
     try:
         out = fn([t.copy() for t in targets], start_id, end_id)
@@ -332,12 +385,17 @@ def diagnose_teacher_forcing(fn):
         return [f"your function raised {type(e).__name__}: {e}"]
     if not isinstance(out, tuple) or len(out) != 2 or any(o is None for o in out):
         return ["return a tuple of two arrays: dec_in, dec_out"]
-    got_in, got_out = (np.asarray(o) for o in out)
+    (got_in, bad_in), (got_out, bad_out) = _as_numbers("dec_in", out[0]), _as_numbers("dec_out", out[1])
+    if bad_in or bad_out:
+        return [p for p in (bad_in, bad_out) if p]
     problems = []
     for name, got, want in (("dec_in", got_in, dec_in), ("dec_out", got_out, dec_out)):
         if got.shape != want.shape:
             problems.append(f"{name} must have shape (N, T) = {want.shape} (T = longest target "
                             f"+ 1, for the start or end token), but has shape {got.shape}")
+        else:
+            problems.append(_not_finite(name, got))
+    problems = [p for p in problems if p]
     if problems:
         return problems
     if np.array_equal(got_in, dec_out) and np.array_equal(got_out, dec_in):
@@ -358,6 +416,7 @@ def diagnose_teacher_forcing(fn):
 
 def check_teacher_forcing(fn):
     """Print whether fn builds teacher-forcing arrays correctly, and what to fix if not."""
+    _check_call("check_teacher_forcing", fn)
     return _report(diagnose_teacher_forcing(fn),
                    "Correct: the decoder reads <start> y1 y2 ... and is scored on y1 y2 ... <end>. "
                    "Well done!")
@@ -386,6 +445,7 @@ def _reference_bigram(counts, k):
 
 def diagnose_add_k_bigram(fn, seed=0):
     """Run fn(counts, k) on a random case; return a list of problems (empty if right)."""
+    _check_call("diagnose_add_k_bigram", fn, seed)
     counts, k = _bigram_case(seed)
     want = _reference_bigram(counts, k)
     try:
@@ -395,11 +455,15 @@ def diagnose_add_k_bigram(fn, seed=0):
         return [f"your function raised {type(e).__name__}: {e}"]
     if got is None:
         return ["your function returned None: return the (V, V) array p[a, b] = p(b | a)"]
-    got = np.asarray(got, dtype=float)
+    got, problem = _as_numbers("p", got)
+    if problem:
+        return [problem]
+    got = got.astype(float)
     if got.shape != want.shape:
         return [f"the result must have shape (V, V) = {want.shape}, but has shape {got.shape}"]
-    if np.allclose(got, want, rtol=1e-10, atol=0):
+    if np.allclose(got, want, rtol=1e-10, atol=0):  # never true with a NaN or inf in got
         return []
+    nan_note = _not_finite("p", got)  # said first, then what it matches, if anything
     V = counts.shape[0]
     row = counts.sum(axis=1, keepdims=True)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -417,7 +481,9 @@ def diagnose_add_k_bigram(fn, seed=0):
         ]
     for value, hint in mistakes:
         if np.allclose(got, value, rtol=1e-10, atol=0, equal_nan=True):
-            return [hint]
+            return [f"{nan_note.split(':')[0]}: {hint}" if nan_note else hint]
+    if nan_note:
+        return [nan_note]
     if not np.allclose(got.sum(axis=1), 1.0):
         return ["each row p[a] must be a probability distribution over the next character "
                 "(sum to 1): check the denominator counts[a].sum() + k * V"]
@@ -429,6 +495,7 @@ def check_add_k_bigram(fn):
 
     Returns True when fn matches the formula written out with loops.
     """
+    _check_call("check_add_k_bigram", fn)
     return _report(diagnose_add_k_bigram(fn),
                    "Correct: every row is an add-k smoothed distribution over the next character. "
                    "Well done!")

@@ -7,8 +7,13 @@ Comparing it with a numerical gradient catches such bugs:
 
 The error of this estimate is O(h**2); in float64 with h = 1e-5 a correct
 analytic gradient agrees to a relative error of about 1e-8 or better.
+
+The errors are NaN-proof: a NaN or inf anywhere in either array gives an
+error of inf, so `err < tol` fails, as it must, for a broken gradient.
 """
 import numpy as np
+
+from ._checks import check_callable, check_finite, check_model, check_number
 
 
 def numerical_gradient(f, x, df=None, h=1e-5):
@@ -25,10 +30,15 @@ def numerical_gradient(f, x, df=None, h=1e-5):
     Returns:
     - grad: array shaped like x
     """
+    check_callable("numerical_gradient", "f", f)
     if not isinstance(x, np.ndarray) or x.dtype != np.float64:
         raise ValueError("numerical_gradient: x must be a float64 numpy array, got "
                          f"{getattr(x, 'dtype', type(x).__name__)}; float32 is too "
                          "coarse for a gradient check")
+    check_finite("numerical_gradient", x=x)
+    if df is not None:
+        df = _as_real_array("numerical_gradient", "df", df)
+    check_number("numerical_gradient", "h", h)
     grad = np.zeros_like(x)
     it = np.nditer(x, flags=["multi_index"])
     for _ in it:
@@ -41,16 +51,43 @@ def numerical_gradient(f, x, df=None, h=1e-5):
             f_minus = np.array(f(x), dtype=np.float64)
         finally:
             x[i] = old  # restore x even if f raised
+        if df is not None and df.shape != f_plus.shape:  # broadcasting would hide the mistake
+            raise ValueError(f"numerical_gradient: df must have the shape of f(x), "
+                             f"{f_plus.shape}, got {df.shape}")
         diff = f_plus - f_minus
         grad[i] = (diff if df is None else diff * df).sum() / (2 * h)
     return grad
 
 
-def rel_error(a, b):
-    """Largest relative difference between two arrays, safe near zero."""
-    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+def _as_real_array(where, name, a):
+    """a as a float64 array; ValueError naming it if it holds anything but real numbers."""
+    try:
+        a = np.asarray(a)
+    except ValueError:  # e.g. a ragged list
+        a = np.asarray(None)
+    if a.dtype.kind not in "biuf":  # bool, int, unsigned, float; not complex, str or object
+        raise ValueError(f"{where}: {name} must be an array of real numbers, got dtype {a.dtype}")
+    return a.astype(np.float64, copy=False)
+
+
+def _errors_pair(where, a, b):
+    """a and b as float64 arrays of one shape, and whether both are free of NaN and inf."""
+    a, b = _as_real_array(where, "a", a), _as_real_array(where, "b", b)
     if a.shape != b.shape:
-        raise ValueError(f"rel_error: shapes differ, {a.shape} and {b.shape}")
+        raise ValueError(f"{where}: a and b must have the same shape, got {a.shape} and {b.shape}")
+    return a, b, bool(np.all(np.isfinite(a)) and np.all(np.isfinite(b)))
+
+
+def rel_error(a, b):
+    """Largest relative difference between two arrays, safe near zero.
+
+    inf if either array holds NaN or inf; 0.0 for two empty arrays.
+    """
+    a, b, finite = _errors_pair("rel_error", a, b)
+    if not finite:
+        return float("inf")
+    if a.size == 0:
+        return 0.0
     return float(np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))))
 
 
@@ -76,9 +113,9 @@ def norm_rel_error(a, b):
     dominate: use it when some entries are below the round-off of centred
     differences (gated cells give gradient entries of 1e-7 or less).
     """
-    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
-    if a.shape != b.shape:
-        raise ValueError(f"norm_rel_error: shapes differ, {a.shape} and {b.shape}")
+    a, b, finite = _errors_pair("norm_rel_error", a, b)
+    if not finite:
+        return float("inf")
     denom = np.linalg.norm(a) + np.linalg.norm(b)
     return float(np.linalg.norm(a - b) / denom) if denom > 0 else 0.0
 
@@ -99,6 +136,13 @@ def model_gradient_errors(model, *inputs, h=1e-5):
       of the analytic and the numerical gradient. A correct gradient gives
       "norm" below 1e-7; "entry" can exceed it where entries are tiny.
     """
+    check_model("model_gradient_errors", model)
+    for name, p in model.params.items():
+        if not isinstance(p, np.ndarray) or p.dtype != np.float64:
+            raise ValueError(f"model_gradient_errors: model.params[{name!r}] must be a float64 "
+                             f"array, got {getattr(p, 'dtype', type(p).__name__)}; float32 is "
+                             f"too coarse for a gradient check")
+    check_number("model_gradient_errors", "h", h)
     grads = model.loss_and_grads(*inputs)[1]
     errors = {}
     for name, p in model.params.items():

@@ -27,20 +27,12 @@ plain arguments: gradient_norms computes, plots.plot_gradient_explorer draws.
 import numpy as np
 
 from . import layers, recurrent, rnn
-from ._checks import check_arrays, check_choice
+from ._checks import (check_arrays, check_cache, check_choice, check_finite, check_index_range,
+                      check_int, check_number, check_rng, check_seed)
 
 KINDS = ("gaussian", "orthogonal", "identity")
 ACTIVATIONS = ("tanh", "relu", "linear")
 FLAT_SLOPE = 0.02  # a unit whose slope act'(a) is below this passes almost no gradient
-
-
-def _check_positive(where, name, value, integer=False):
-    """Raise ValueError unless value is a positive, finite number (an integer if asked)."""
-    types = (int, np.integer) if integer else (int, float, np.number)
-    ok = isinstance(value, types)
-    if isinstance(value, bool) or not ok or not value > 0 or not np.isfinite(value):
-        kind = "a positive integer" if integer else "a positive number"
-        raise ValueError(f"{where}: {name} must be {kind}, got {value!r}")
 
 
 def recurrent_matrix(H, scale, rng, kind="gaussian"):
@@ -54,8 +46,9 @@ def recurrent_matrix(H, scale, rng, kind="gaussian"):
       value (and every |eigenvalue|) equals scale
     - "identity": scale times the identity (the IRNN of Le et al., 2015)
     """
-    _check_positive("recurrent_matrix", "H", H, integer=True)
-    _check_positive("recurrent_matrix", "scale", scale)
+    check_int("recurrent_matrix", "H", H)
+    check_number("recurrent_matrix", "scale", scale)
+    check_rng("recurrent_matrix", rng)
     check_choice("recurrent_matrix", "kind", kind, KINDS)
     if kind == "identity":
         return scale * np.eye(H)
@@ -67,15 +60,23 @@ def recurrent_matrix(H, scale, rng, kind="gaussian"):
     return scale * q * np.sign(np.diag(r))
 
 
+def _check_square(where, W):
+    """W must be a finite (H, H) float matrix with H >= 1."""
+    dims = check_arrays(where, W=(W, "H,H"))
+    if dims["H"] == 0:
+        raise ValueError(f"{where}: W must be at least (1, 1), got {W.shape}")
+    check_finite(where, W=W)
+
+
 def spectral_radius(W):
     """Largest |eigenvalue| of a square matrix W: (H, H)."""
-    check_arrays("spectral_radius", W=(W, "H,H"))
+    _check_square("spectral_radius", W)
     return float(np.abs(np.linalg.eigvals(W)).max())
 
 
 def largest_singular_value(W):
     """Largest singular value of W: (H, H), the most one product v @ W can stretch v."""
-    check_arrays("largest_singular_value", W=(W, "H,H"))
+    _check_square("largest_singular_value", W)
     return float(np.linalg.svd(W, compute_uv=False)[0])
 
 
@@ -93,8 +94,10 @@ def jacobian_product_norms(dh_last, cache):
     Returns:
     - norms: (T,) mean over the batch of ||dL/dh_t||, norms[-1] for t = T
     """
+    check_cache("jacobian_product_norms", cache, "rnn.rnn_forward", length=6)
     x, h0, Wx, Wh, h, activation = cache
     dims = check_arrays("jacobian_product_norms", h=(h, "N,T,H"), dh_last=(dh_last, "N,H"))
+    check_finite("jacobian_product_norms", dh_last=dh_last)
     N, T, H = dims["N"], dims["T"], dims["H"]
     slope = rnn._activation_grad(h, activation)  # (N, T, H): act'(a_t) from h_t
     P = np.broadcast_to(np.eye(H), (N, H, H))  # dh_T/dh_T, one per sample
@@ -143,10 +146,14 @@ def gradient_norms(scale, seq_len=50, activation="tanh", hidden_size=64, kind="g
     - "slopes": (N, T, H) every act'(a_t) (NaN where the state overflowed);
       "spectral_radius", "largest_singular_value" of Wh
     """
-    _check_positive("gradient_norms", "seq_len", seq_len, integer=True)
-    _check_positive("gradient_norms", "batch_size", batch_size, integer=True)
-    _check_positive("gradient_norms", "input_scale", input_scale)
+    check_int("gradient_norms", "seq_len", seq_len)
+    check_int("gradient_norms", "batch_size", batch_size)
+    check_int("gradient_norms", "hidden_size", hidden_size)
+    check_number("gradient_norms", "input_scale", input_scale)
+    check_number("gradient_norms", "scale", scale)
     check_choice("gradient_norms", "activation", activation, ACTIVATIONS)
+    check_choice("gradient_norms", "kind", kind, KINDS)
+    check_seed("gradient_norms", seed)
     rng = np.random.default_rng(seed)
     N, T, D, H = batch_size, seq_len, 8, hidden_size
     Wh = recurrent_matrix(H, scale, rng, kind)
@@ -204,10 +211,13 @@ def input_gradient_norms(model, X, y):
     Returns:
     - norms: (T,) mean over the batch of ||dL/de_t||, for t = 1..T
     """
-    if getattr(model, "per_step", True):
-        raise ValueError("input_gradient_norms: model must be a many-to-one "
-                         "SequenceClassifier (per_step=False)")
+    if getattr(model, "per_step", True) or not hasattr(model, "cell"):
+        raise ValueError(f"input_gradient_norms: model must be a many-to-one "
+                         f"SequenceClassifier (per_step=False), got {type(model).__name__}"
+                         f"{' with per_step=True' if getattr(model, 'per_step', False) else ''}")
     check_arrays("input_gradient_norms", X=(X, "int:N,T"), y=(y, "int:N"))
+    check_index_range("input_gradient_norms", "X", X, 0, model.params["W_embed"].shape[0], "V")
+    check_index_range("input_gradient_norms", "y", y, 0, model.params["Wy"].shape[1], "C")
     scores, (emb_cache, rec_cache, out_cache, h, last) = model.forward(X)
     _, dscores = layers.temporal_softmax_loss(scores[:, None], y[:, None])
     dlast, _, _ = layers.affine_backward(dscores[:, 0], out_cache)  # (N, H)
@@ -232,16 +242,20 @@ def clipping_cosines(grads, max_norm=1.0, clip_value=1.0):
     - "cosine_elementwise", "cosine_global": cosine between the original
       gradient and each clipped one (1: same direction)
     """
-    if not grads:
-        raise ValueError("clipping_cosines: grads must be a non-empty dict of arrays")
+    if not isinstance(grads, dict) or not grads or not all(
+            isinstance(v, np.ndarray) and v.dtype.kind == "f" for v in grads.values()):
+        raise ValueError(f"clipping_cosines: grads must be a non-empty dict of floating-point "
+                         f"arrays, got {grads!r:.60}")
     g = np.concatenate([np.ravel(v) for v in grads.values()])  # every entry, flat
     if not np.all(np.isfinite(g)):
-        raise ValueError("clipping_cosines: grads contains NaN or inf")
-    _check_positive("clipping_cosines", "max_norm", max_norm)
-    _check_positive("clipping_cosines", "clip_value", clip_value)
+        raise ValueError(f"clipping_cosines: grads contains NaN or inf ({np.sum(~np.isfinite(g))} "
+                         f"of {g.size} entries)")
+    check_number("clipping_cosines", "max_norm", max_norm)
+    check_number("clipping_cosines", "clip_value", clip_value)
     norm = float(np.linalg.norm(g))
     if norm == 0:
-        raise ValueError("clipping_cosines: the gradient is zero, so it has no direction")
+        raise ValueError("clipping_cosines: the gradient is zero, so it has no direction; "
+                         "got grads with every entry 0")
     by_entry = np.clip(g, -clip_value, clip_value)
     by_norm = g * min(1.0, max_norm / norm)  # what optim.clip_grad_norm does
 

@@ -35,7 +35,7 @@ before the time loop, and the weight gradients one product each after it.
 """
 import numpy as np
 
-from ._checks import check_arrays, check_finite, check_gate_weights
+from ._checks import check_arrays, check_cache, check_finite, check_gate_weights
 from .lstm import sigmoid
 
 
@@ -118,7 +118,10 @@ def gru_step_backward(dh, cache):
     Returns:
     - dx: (N, D), dh_prev: (N, H), dWx: (D, 3H), dWh: (H, 3H), db: (3H,)
     """
+    check_cache("gru_step_backward", cache, "gru_step_forward",
+                keys=("x", "h_prev", "Wx", "Wh", "gates", "h", "r"))
     check_arrays("gru_step_backward", h=(cache["h"], "N,H"), dh=(dh, "N,H"))
+    check_finite("gru_step_backward", dh=dh)
     da, dh_prev = _gru_cell_backward(dh, cache["h_prev"], cache["gates"], cache["Wh"])
     dx = da @ cache["Wx"].T
     dWx, dWh, db = _weight_grads(da, cache["x"], cache["h_prev"], cache["r"])
@@ -171,8 +174,10 @@ def gru_backward(dh, cache):
     Returns:
     - dx: (N, T, D), dh0: (N, H), dWx: (D, 3H), dWh: (H, 3H), db: (3H,)
     """
+    check_cache("gru_backward", cache, "gru_forward", keys=("x", "h0", "Wx", "Wh", "gates", "h", "r"))
     x, Wx, Wh, gates, h = (cache[k] for k in ("x", "Wx", "Wh", "gates", "h"))
     dims = check_arrays("gru_backward", h=(h, "N,T,H"), dh=(dh, "N,T,H"))
+    check_finite("gru_backward", dh=dh)
     N, T, H = dims["N"], dims["T"], dims["H"]
     D = x.shape[2]
     # The state before each step: h0, h_1, ..., h_{T-1}.

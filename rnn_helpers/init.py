@@ -8,11 +8,7 @@ signal at a size tanh can work with.
 """
 import numpy as np
 
-
-def _check_sizes(where, **sizes):
-    for name, n in sizes.items():
-        if not isinstance(n, (int, np.integer)) or n < 1:
-            raise ValueError(f"{where}: {name} must be a positive integer, got {n!r}")
+from ._checks import check_int, check_number, check_rng
 
 
 def xavier(fan_in, fan_out, rng, shape=None):
@@ -25,7 +21,12 @@ def xavier(fan_in, fan_out, rng, shape=None):
     shape: output shape, default (fan_in, fan_out).
     Returns: float64 array.
     """
-    _check_sizes("xavier", fan_in=fan_in, fan_out=fan_out)
+    check_int("xavier", "fan_in", fan_in)
+    check_int("xavier", "fan_out", fan_out)
+    check_rng("xavier", rng)
+    if shape is not None and not (isinstance(shape, tuple)
+                                  and all(isinstance(n, (int, np.integer)) and n >= 0 for n in shape)):
+        raise ValueError(f"xavier: shape must be None or a tuple of sizes >= 0, got {shape!r}")
     std = np.sqrt(2.0 / (fan_in + fan_out))
     return rng.normal(0.0, std, size=shape or (fan_in, fan_out))
 
@@ -36,7 +37,9 @@ def orthogonal(n, rng, gain=1.0):
     An orthogonal Wh neither grows nor shrinks the hidden state's norm, so a
     linear recurrence keeps gradients the same size over any number of steps.
     """
-    _check_sizes("orthogonal", n=n)
+    check_int("orthogonal", "n", n)
+    check_rng("orthogonal", rng)
+    check_number("orthogonal", "gain", gain, "(-inf, inf)")
     # QR of a Gaussian matrix; fixing the signs of R's diagonal makes Q uniform.
     q, r = np.linalg.qr(rng.normal(size=(n, n)))
     return gain * q * np.sign(np.diag(r))

@@ -13,7 +13,7 @@ headless run can call it directly.
 import numpy as np
 
 from . import layers, lstm
-from ._checks import check_arrays
+from ._checks import check_arrays, check_finite, check_index_range, check_int
 
 
 def lstm_internals(model, tokens):
@@ -32,6 +32,7 @@ def lstm_internals(model, tokens):
                          f"got cell={getattr(model, 'cell', None)!r}")
     check_arrays("lstm_internals", tokens=(tokens, "int:N,T"))
     p = model.params
+    check_index_range("lstm_internals", "tokens", tokens, 0, p["W_embed"].shape[0])
     e, _ = layers.embedding_forward(tokens, p["W_embed"])  # (N, T, E)
     h0 = np.zeros((tokens.shape[0], p["Wh"].shape[0]))
     _, cache = lstm.lstm_forward(e, h0, p["Wx"], p["Wh"], p["b"])
@@ -54,7 +55,12 @@ def memory_units(values, labels, k=None):
     - units: (k,) unit indices, the most label-dependent first
     - scores: (k,) their correlation ratios, in [0, 1]
     """
-    check_arrays("memory_units", values=(values, "N,H"), labels=(labels, "int:N"))
+    dims = check_arrays("memory_units", values=(values, "N,H"), labels=(labels, "int:N"))
+    check_finite("memory_units", values=values)
+    if dims["N"] == 0:
+        raise ValueError("memory_units: values must hold at least one sequence (N >= 1), got 0")
+    if k is not None:
+        check_int("memory_units", "k", k)
     total = values.var(axis=0)  # (H,)
     classes = np.unique(labels)
     means = np.stack([values[labels == c].mean(axis=0) for c in classes])  # (C, H)
@@ -83,10 +89,13 @@ def show_gates(model, tokens, itos, example=0, units=None, labels=None, num_unit
     """
     from .plots import plot_lstm_gates  # plots imports matplotlib: only when drawing
     check_arrays("show_gates", tokens=(tokens, "int:N,T"))
-    if not 0 <= example < tokens.shape[0]:
+    if not (isinstance(example, (int, np.integer)) and not isinstance(example, bool)
+            and 0 <= example < tokens.shape[0]):
         raise ValueError(f"show_gates: example must lie in [0, {tokens.shape[0]}), got {example!r}")
+    check_int("show_gates", "num_units", num_units)
     if units is None and labels is None:
-        raise ValueError("show_gates: give units to draw, or labels to pick them by")
+        raise ValueError("show_gates: give units to draw, or labels to pick them by; got "
+                         "units=None and labels=None")
     internals = lstm_internals(model, tokens)
     if units is None:
         units, _ = memory_units(internals["c"][:, -1], labels, num_units)

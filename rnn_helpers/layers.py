@@ -5,10 +5,12 @@ Dimensions: N batch, T time steps, D input features, M outputs, V vocabulary.
 Each forward returns (out, cache); each backward takes (dout, cache) and
 returns the gradients of its inputs, in the order of the forward's arguments.
 Losses return (loss, dscores) directly: they end the forward pass.
+Every function checks shapes and dtypes, and that its arrays hold no NaN or
+inf (one pass over each array per call; see _checks.py for why here).
 """
 import numpy as np
 
-from ._checks import check_arrays, check_finite
+from ._checks import check_arrays, check_cache, check_finite, check_index_range
 
 
 def affine_forward(x, w, b):
@@ -17,13 +19,16 @@ def affine_forward(x, w, b):
     Inputs: x (N, D), w (D, M), b (M,). Returns: out (N, M), cache.
     """
     check_arrays("affine_forward", x=(x, "N,D"), w=(w, "D,M"), b=(b, "M"))
+    check_finite("affine_forward", x=x, w=w, b=b)
     return x @ w + b, (x, w)
 
 
 def affine_backward(dout, cache):
     """Returns dx (N, D), dw (D, M), db (M,) for dout (N, M)."""
+    check_cache("affine_backward", cache, "affine_forward", length=2)
     x, w = cache
     check_arrays("affine_backward", x=(x, "N,D"), w=(w, "D,M"), dout=(dout, "N,M"))
+    check_finite("affine_backward", dout=dout)
     return dout @ w.T, x.T @ dout, dout.sum(axis=0)
 
 
@@ -33,6 +38,7 @@ def temporal_affine_forward(x, w, b):
     Inputs: x (N, T, D), w (D, M), b (M,). Returns: out (N, T, M), cache.
     """
     dims = check_arrays("temporal_affine_forward", x=(x, "N,T,D"), w=(w, "D,M"), b=(b, "M"))
+    check_finite("temporal_affine_forward", x=x, w=w, b=b)
     N, T, D, M = dims["N"], dims["T"], dims["D"], dims["M"]
     # Fold time into the batch: one product for every step.
     out = (x.reshape(N * T, D) @ w).reshape(N, T, M) + b
@@ -41,9 +47,11 @@ def temporal_affine_forward(x, w, b):
 
 def temporal_affine_backward(dout, cache):
     """Returns dx (N, T, D), dw (D, M), db (M,) for dout (N, T, M)."""
+    check_cache("temporal_affine_backward", cache, "temporal_affine_forward", length=2)
     x, w = cache
     dims = check_arrays("temporal_affine_backward", x=(x, "N,T,D"), w=(w, "D,M"),
                         dout=(dout, "N,T,M"))
+    check_finite("temporal_affine_backward", dout=dout)
     N, T, D, M = dims["N"], dims["T"], dims["D"], dims["M"]
     dout2 = dout.reshape(N * T, M)  # (N*T, M)
     dx = (dout2 @ w.T).reshape(N, T, D)
@@ -57,9 +65,8 @@ def embedding_forward(idx, W):
     Inputs: idx (N, T) integers in [0, V), W (V, D). Returns: out (N, T, D), cache.
     """
     dims = check_arrays("embedding_forward", idx=(idx, "int:N,T"), W=(W, "V,D"))
-    if idx.size and (idx.min() < 0 or idx.max() >= dims["V"]):
-        raise ValueError(f"embedding_forward: idx must lie in [0, {dims['V']}) for W of "
-                         f"shape {W.shape}, got values from {idx.min()} to {idx.max()}")
+    check_index_range("embedding_forward", "idx", idx, 0, dims["V"])  # V = W.shape[0]
+    check_finite("embedding_forward", W=W)
     return W[idx], (idx, W.shape)
 
 
@@ -69,8 +76,13 @@ def embedding_backward(dout, cache):
     A token that appears several times collects the sum of its gradients,
     which is what np.add.at does (plain dW[idx] += dout would keep only one).
     """
+    check_cache("embedding_backward", cache, "embedding_forward", length=2)
     idx, W_shape = cache
     check_arrays("embedding_backward", idx=(idx, "int:N,T"), dout=(dout, "N,T,D"))
+    if dout.shape[2] != W_shape[1]:
+        raise ValueError(f"embedding_backward: dout must have shape (N, T, D) with D = "
+                         f"{W_shape[1]}, the width of W, got {dout.shape}")
+    check_finite("embedding_backward", dout=dout)
     dW = np.zeros(W_shape, dtype=dout.dtype)
     np.add.at(dW, idx, dout)
     return dW
@@ -82,6 +94,9 @@ def mse_loss(pred, y):
     Inputs: pred (N, M), y (N, M). Returns: loss (float), dpred (N, M).
     """
     check_arrays("mse_loss", pred=(pred, "N,M"), y=(y, "N,M"))
+    check_finite("mse_loss", pred=pred, y=y)
+    if pred.size == 0:
+        raise ValueError(f"mse_loss: pred must hold at least one entry, got shape {pred.shape}")
     diff = pred - y
     loss = float(np.mean(diff * diff))
     return loss, 2.0 * diff / diff.size
@@ -93,6 +108,12 @@ def log_softmax(scores):
     Shifted by each row's maximum first, so exp never overflows.
     Inputs: scores: (..., V). Returns: (..., V), each row's exp summing to 1.
     """
+    lead = [f"n{i}" for i in range(max(getattr(scores, "ndim", 1), 1) - 1)]  # any leading axes
+    check_arrays("log_softmax", scores=(scores, ",".join(lead + ["V"])))
+    if scores.shape[-1] == 0:
+        raise ValueError(f"log_softmax: scores must hold at least one score per row (V >= 1), "
+                         f"got shape {scores.shape}")
+    check_finite("log_softmax", scores=scores)
     shifted = scores - scores.max(axis=-1, keepdims=True)
     return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
 
@@ -112,9 +133,7 @@ def temporal_softmax_loss(scores, y, mask=None):
     dims = check_arrays("temporal_softmax_loss", scores=(scores, "N,T,V"), y=(y, "int:N,T"))
     check_finite("temporal_softmax_loss", scores=scores)
     N, T, V = dims["N"], dims["T"], dims["V"]
-    if y.size and (y.min() < 0 or y.max() >= V):
-        raise ValueError(f"temporal_softmax_loss: y must lie in [0, {V}), "
-                         f"got values from {y.min()} to {y.max()}")
+    check_index_range("temporal_softmax_loss", "y", y, 0, V)
     if mask is None:
         mask = np.ones((N, T), dtype=bool)
     elif not isinstance(mask, np.ndarray) or mask.shape != (N, T):

@@ -33,7 +33,7 @@ product each, so the time loop holds one (N, H) @ (H, 4H) product per step.
 """
 import numpy as np
 
-from ._checks import check_arrays, check_finite, check_gate_weights
+from ._checks import check_arrays, check_cache, check_finite, check_gate_weights
 
 
 def sigmoid(a):
@@ -115,7 +115,10 @@ def lstm_step_backward(dh, dc, cache):
     - dx: (N, D), dh_prev: (N, H), dc_prev: (N, H),
       dWx: (D, 4H), dWh: (H, 4H), db: (4H,)
     """
+    check_cache("lstm_step_backward", cache, "lstm_step_forward",
+                keys=("x", "h_prev", "c_prev", "Wx", "Wh", "gates", "c"))
     check_arrays("lstm_step_backward", c=(cache["c"], "N,H"), dh=(dh, "N,H"), dc=(dc, "N,H"))
+    check_finite("lstm_step_backward", dh=dh, dc=dc)
     da, dc_prev = _lstm_cell_backward(dh, dc, cache["gates"], cache["c_prev"], cache["c"])
     # a = x @ Wx + h_prev @ Wh + b, so each input gets da times its weight, transposed.
     dx = da @ cache["Wx"].T
@@ -181,8 +184,11 @@ def lstm_backward(dh, cache):
     Returns:
     - dx: (N, T, D), dh0: (N, H), dWx: (D, 4H), dWh: (H, 4H), db: (4H,)
     """
+    check_cache("lstm_backward", cache, "lstm_forward",
+                keys=("x", "h0", "c0", "Wx", "Wh", "gates", "c", "h"))
     x, Wx, Wh, gates, c, h = (cache[k] for k in ("x", "Wx", "Wh", "gates", "c", "h"))
     dims = check_arrays("lstm_backward", h=(h, "N,T,H"), dh=(dh, "N,T,H"))
+    check_finite("lstm_backward", dh=dh)
     N, T, H = dims["N"], dims["T"], dims["H"]
     D = x.shape[2]
     c_prev = _shift(cache["c0"], c)  # (N, T, H)
@@ -214,6 +220,7 @@ def lstm_final_state(cache):
       (h0 and c0 if the sequence had no steps). Continue with
       lstm_forward(x_next, h_T, Wx, Wh, b, c0=c_T).
     """
+    check_cache("lstm_final_state", cache, "lstm_forward", keys=("h0", "c0", "h", "c"))
     dims = check_arrays("lstm_final_state", h=(cache["h"], "N,T,H"), c=(cache["c"], "N,T,H"))
     if dims["T"] == 0:
         return cache["h0"].copy(), cache["c0"].copy()

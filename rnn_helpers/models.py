@@ -7,17 +7,23 @@ SequenceClassifier reads a sequence of tokens with an RNN, LSTM or GRU and
 predicts a class: one per sequence (many-to-one, e.g. sentiment) or one per
 step (many-to-many aligned, e.g. tagging).
 
+fit trains any model with .params and .loss_and_grads(X, y), and stops with
+TrainingDiverged (and advice) when training blows up: see training.py.
+
 Dimensions: N batch, T time steps, D input features, H hidden units, M outputs,
 V vocabulary, E embedding size, C classes.
 """
 import numpy as np
 
 from . import init, layers, optim, recurrent, rnn
-from ._checks import check_arrays, check_choice
+from ._checks import (check_arrays, check_bool, check_callable, check_choice, check_finite,
+                      check_index_range, check_int, check_lengths, check_model, check_seed,
+                      unpack_tokens)
+from .training import (DivergenceCheck, TrainingDiverged, _check_settings, _divergence_message,
+                       _guarded_loss_and_norm)
 
-
-class TrainingDiverged(FloatingPointError):
-    """Raised by fit when the loss becomes NaN or inf."""
+__all__ = ["ManyToOneRNN", "SequenceClassifier", "TrainingDiverged", "accuracy", "evaluate",
+           "fit", "forecast"]
 
 
 class ManyToOneRNN:
@@ -32,6 +38,9 @@ class ManyToOneRNN:
     """
 
     def __init__(self, D, H, M, seed=0, init_scheme="xavier", activation="tanh"):
+        for name, size in (("D", D), ("H", H), ("M", M)):
+            check_int("ManyToOneRNN", name, size)
+        check_seed("ManyToOneRNN", seed)
         check_choice("ManyToOneRNN", "init_scheme", init_scheme, ("xavier", "orthogonal", "randn"))
         check_choice("ManyToOneRNN", "activation", activation, rnn.ACTIVATIONS)
         rng = np.random.default_rng(seed)
@@ -44,6 +53,16 @@ class ManyToOneRNN:
         self.params = {"Wx": Wx, "Wh": Wh, "b": np.zeros(H),
                        "Wy": init.xavier(H, M, rng), "by": np.zeros(M)}
 
+    def _check_data(self, where, X, y=None):
+        """X: (N, T, D) with T >= 1 and y: (N, M), both finite, sized like the params."""
+        p = self.params
+        specs = {"params['Wx']": (p["Wx"], "D,H"), "params['Wy']": (p["Wy"], "H,M"), "X": (X, "N,T,D")}
+        dims = check_arrays(where, **specs, **({} if y is None else {"y": (y, "N,M")}))
+        if dims["T"] == 0:
+            raise ValueError(f"{where}: X must hold at least one time step (T >= 1), since the "
+                             f"prediction reads the last state; got shape {X.shape}")
+        check_finite(where, X=X, **({} if y is None else {"y": y}))
+
     def _forward(self, X):
         p = self.params
         N, H = X.shape[0], p["Wh"].shape[0]
@@ -54,14 +73,19 @@ class ManyToOneRNN:
 
     def predict(self, X):
         """X: (N, T, D) -> predictions (N, M)."""
+        self._check_data("ManyToOneRNN.predict", X)
         return self._forward(X)[1]
+
+    def guess_loss(self, y):
+        """The loss of always predicting the mean of y: (N, M) -> its variance, averaged over M."""
+        return _variance_loss("ManyToOneRNN.guess_loss", y)
 
     def loss_and_grads(self, X, y):
         """Mean squared error on (X, y) and its gradient for every parameter.
 
         Inputs: X (N, T, D), y (N, M). Returns: loss (float), grads (dict like params).
         """
-        check_arrays("ManyToOneRNN.loss_and_grads", X=(X, "N,T,D"), y=(y, "N,M"))
+        self._check_data("ManyToOneRNN.loss_and_grads", X, y)
         h, y_hat, (cache, aff_cache) = self._forward(X)
         loss, dy_hat = layers.mse_loss(y_hat, y)
         dh_last, dWy, dby = layers.affine_backward(dy_hat, aff_cache)
@@ -94,6 +118,11 @@ class SequenceClassifier:
 
     def __init__(self, vocab_size, num_classes, hidden_size=32, embed_dim=16, cell="rnn",
                  per_step=False, seed=0, activation="tanh"):
+        for name, size in (("vocab_size", vocab_size), ("num_classes", num_classes),
+                           ("hidden_size", hidden_size), ("embed_dim", embed_dim)):
+            check_int("SequenceClassifier", name, size)
+        check_bool("SequenceClassifier", "per_step", per_step)
+        check_seed("SequenceClassifier", seed)
         check_choice("SequenceClassifier", "cell", cell, recurrent.CELLS)
         check_choice("SequenceClassifier", "activation", activation, rnn.ACTIVATIONS)
         if activation != "tanh" and cell != "rnn":
@@ -107,13 +136,15 @@ class SequenceClassifier:
                        "by": np.zeros(num_classes)}
 
     def _unpack(self, X):
-        tokens, lengths = X if isinstance(X, tuple) else (X, None)
+        tokens, lengths = unpack_tokens("SequenceClassifier", X)
         dims = check_arrays("SequenceClassifier", tokens=(tokens, "int:N,T"))
+        check_index_range("SequenceClassifier", "tokens", tokens, 0, self.params["W_embed"].shape[0])
+        if dims["T"] == 0 and not self.per_step:
+            raise ValueError(f"SequenceClassifier: tokens must hold at least one step (T >= 1) "
+                             f"for a many-to-one model, got shape {tokens.shape}")
         if lengths is not None:
             check_arrays("SequenceClassifier", tokens=(tokens, "int:N,T"), lengths=(lengths, "int:N"))
-            if lengths.min() < 1 or lengths.max() > dims["T"]:
-                raise ValueError(f"SequenceClassifier: lengths must lie in [1, T] = [1, {dims['T']}], "
-                                 f"got values from {lengths.min()} to {lengths.max()}")
+            check_lengths("SequenceClassifier", "lengths", lengths, dims["T"])
             if self.per_step:
                 raise ValueError("SequenceClassifier: lengths are for many-to-one models; with "
                                  "per_step=True mark padded steps with target -1 instead")
@@ -141,16 +172,22 @@ class SequenceClassifier:
         """Most likely class: (N,) or (N, T) with per_step."""
         return self.forward(X)[0].argmax(axis=-1)
 
+    def guess_loss(self, y):
+        """The loss of guessing every class equally likely: ln C, whatever y is."""
+        return float(np.log(self.params["Wy"].shape[1]))
+
     def loss_and_grads(self, X, y):
         """Mean softmax cross-entropy (per sequence, or per counted step) and its gradients."""
         scores, (emb_cache, rec_cache, out_cache, h, last) = self.forward(X)
-        p = self.params
+        p, where = self.params, "SequenceClassifier.loss_and_grads"
         if self.per_step:
-            check_arrays("SequenceClassifier.loss_and_grads", scores=(scores, "N,T,C"), y=(y, "int:N,T"))
+            dims = check_arrays(where, scores=(scores, "N,T,C"), y=(y, "int:N,T"))
+            check_index_range(where, "y", y, -1, dims["C"])  # -1: a step that does not count
             loss, dscores = layers.temporal_softmax_loss(scores, np.maximum(y, 0), mask=y >= 0)
             dh, dWy, dby = layers.temporal_affine_backward(dscores, out_cache)
         else:
-            check_arrays("SequenceClassifier.loss_and_grads", scores=(scores, "N,C"), y=(y, "int:N"))
+            dims = check_arrays(where, scores=(scores, "N,C"), y=(y, "int:N"))
+            check_index_range(where, "y", y, 0, dims["C"])
             loss, dscores = layers.temporal_softmax_loss(scores[:, None], y[:, None])
             dlast, dWy, dby = layers.affine_backward(dscores[:, 0], out_cache)
             # Only the state read by the readout receives gradient from above.
@@ -161,10 +198,24 @@ class SequenceClassifier:
         return loss, {"W_embed": dW_embed, "Wx": dWx, "Wh": dWh, "b": db, "Wy": dWy, "by": dby}
 
 
+def _variance_loss(where, y):
+    """Mean squared error of predicting the mean of y: (N, M), N >= 1, for every row."""
+    dims = check_arrays(where, y=(y, "N,M"))
+    check_finite(where, y=y)
+    if dims["N"] == 0:
+        raise ValueError(f"{where}: y must hold at least one row, got shape {y.shape}")
+    return float(np.mean(np.var(y, axis=0)))
+
+
 def accuracy(model, X, y):
     """Share of correct predictions; with per-step targets, over the steps where y >= 0."""
     pred = model.predict(X)
+    if not isinstance(y, np.ndarray) or y.shape != pred.shape:
+        raise ValueError(f"accuracy: y must be an array shaped like the predictions, "
+                         f"{pred.shape}, got {getattr(y, 'shape', type(y).__name__)}")
     counted = y >= 0
+    if not counted.any():
+        raise ValueError("accuracy: y has no counted entry (every target is -1 or there are none)")
     return float(np.mean(pred[counted] == y[counted]))
 
 
@@ -174,7 +225,8 @@ def evaluate(model, X, y):
 
 
 def fit(model, X, y, num_epochs=100, batch_size=32, lr=1e-2, lr_decay=1.0, optimizer="adam",
-        clip=None, X_val=None, y_val=None, seed=0, print_every=0, callback=None):
+        clip=None, X_val=None, y_val=None, seed=0, print_every=0, callback=None,
+        stop_if_diverging=True):
     """Train model with minibatches; return the per-epoch history.
 
     Inputs:
@@ -191,6 +243,9 @@ def fit(model, X, y, num_epochs=100, batch_size=32, lr=1e-2, lr_decay=1.0, optim
     - seed: seeds the shuffling, so a run repeats exactly
     - print_every: print progress every this many epochs (0: silent)
     - callback: optional function callback(epoch, model), called after every epoch
+    - stop_if_diverging: True (default) stops a run whose loss stays far above
+      where it started (see training.py); False lets such a blow-up run on, to
+      watch what it does. NaN or inf stops training either way.
 
     Returns:
     - history: dict of per-epoch lists. "loss" is the mean training loss over
@@ -199,18 +254,28 @@ def fit(model, X, y, num_epochs=100, batch_size=32, lr=1e-2, lr_decay=1.0, optim
       and "val_loss" the held-out loss at the end of the epoch (if given),
       as model.loss_and_grads reports it.
 
-    Raises TrainingDiverged if a loss or gradient becomes NaN or inf.
+    Raises TrainingDiverged, with advice, if a loss or gradient becomes NaN or
+    inf, or the loss stays above twice its start (or twice a know-nothing
+    guess, model.guess_loss, if that is larger) for 20 updates in a row.
     """
+    check_model("fit", model)
     N = _num_samples("X", X, "y", y)
     if (X_val is None) != (y_val is None):
-        raise ValueError("fit: give both X_val and y_val, or neither")
+        raise ValueError(f"fit: give both X_val and y_val, or neither; got only "
+                         f"{'X_val' if y_val is None else 'y_val'}")
     if X_val is not None:
         _num_samples("X_val", X_val, "y_val", y_val)
+    _check_settings("fit", num_epochs, batch_size, lr, lr_decay, clip, callback, stop_if_diverging)
     check_choice("fit", "optimizer", optimizer, ("adam", "sgd"))
-    if not 0 < lr_decay <= 1:
-        raise ValueError(f"fit: lr_decay must be in (0, 1], got {lr_decay!r}")
+    check_seed("fit", seed)
+    check_int("fit", "print_every", print_every, low=0)
     opt = optim.Adam(model.params, lr=lr) if optimizer == "adam" else \
         optim.SGD(model.params, lr=lr, momentum=0.9)
+    # Weights that start finite: a NaN met during training then means divergence.
+    check_finite("fit", **{f"model.params[{k!r}]": p for k, p in model.params.items()})
+    # A know-nothing guess, worked out at the first update, once the model has checked y.
+    guess = (lambda: model.guess_loss(y)) if hasattr(model, "guess_loss") else None
+    check = DivergenceCheck(guess_loss=guess, nan_only=not stop_if_diverging)
     rng = np.random.default_rng(seed)
     history = {"loss": [], "grad_norm": []}
     if X_val is not None:
@@ -220,22 +285,22 @@ def fit(model, X, y, num_epochs=100, batch_size=32, lr=1e-2, lr_decay=1.0, optim
         total, max_norm = 0.0, 0.0
         for start in range(0, N, batch_size):
             batch = order[start:start + batch_size]
-            # Overflow is expected when training diverges: it is caught just below.
-            with np.errstate(over="ignore", invalid="ignore"):
-                loss, grads = model.loss_and_grads(_take(X, batch), y[batch])
-                norm = optim.global_norm(grads) if clip is None else optim.clip_grad_norm(grads, clip)
-            if not (np.isfinite(loss) and np.isfinite(norm)):
-                raise TrainingDiverged(_divergence_message(epoch, start // batch_size + 1, loss, norm,
-                                                           lr, clip))
-            opt.step(grads)
+            loss, norm, out = _guarded_loss_and_norm(
+                lambda: model.loss_and_grads(_take(X, batch), y[batch]), clip)
+            if check.update(loss, norm):
+                where = f"at epoch {epoch}, batch {start // batch_size + 1}"
+                randn_tip = "a scaled initialisation (init_scheme='xavier') if you used 'randn'"
+                raise TrainingDiverged(_divergence_message(where, loss, norm, check, lr, clip,
+                                                          [randn_tip]))
+            opt.step(out[1])
             total += loss * len(batch)  # weight by batch size: the last batch may be short
             max_norm = max(max_norm, norm)
         opt.lr *= lr_decay
         history["loss"].append(total / N)
         history["grad_norm"].append(max_norm)
         if X_val is not None:
-            with np.errstate(over="ignore", invalid="ignore"):
-                history["val_loss"].append(model.loss_and_grads(X_val, y_val)[0])
+            history["val_loss"].append(_guarded_loss_and_norm(
+                lambda: model.loss_and_grads(X_val, y_val), None)[0])
         if callback is not None:
             callback(epoch, model)
         if print_every and (epoch % print_every == 0 or epoch == num_epochs):
@@ -249,7 +314,11 @@ def _take(X, idx):
 
 
 def _num_samples(x_name, X, y_name, y):
-    """Check that X (array or tuple of arrays) and y hold the same number of samples."""
+    """Check that X (array or tuple of arrays) and y hold the same number (>= 1) of samples.
+
+    Also that every array holds finite numbers: a NaN in the data is bad
+    input, named here, and not mistaken later for divergence.
+    """
     arrays = dict(zip([f"{x_name}[{i}]" for i in range(len(X))], X)) if isinstance(X, tuple) \
         else {x_name: X}
     arrays[y_name] = y
@@ -257,10 +326,16 @@ def _num_samples(x_name, X, y_name, y):
         if not isinstance(a, np.ndarray) or a.ndim == 0:
             raise ValueError(f"fit: {name} must be a numpy array with samples along the first "
                              f"axis, got {getattr(a, 'shape', type(a).__name__)}")
+        if a.dtype.kind not in "biuf":  # bool, integers, floats: not complex, str or object
+            raise ValueError(f"fit: {name} must hold real numbers, got dtype {a.dtype}")
+        if a.dtype.kind == "f":
+            check_finite("fit", **{name: a})
     sizes = {name: a.shape[0] for name, a in arrays.items()}
     if len(set(sizes.values())) != 1:
         raise ValueError(f"fit: {x_name} and {y_name} must hold the same number of samples "
                          f"(first axis), got {sizes}")
+    if sizes[y_name] == 0:
+        raise ValueError(f"fit: {x_name} and {y_name} must hold at least one sample, got 0")
     return sizes[y_name]
 
 
@@ -277,13 +352,18 @@ def forecast(predict, X, steps):
 
     Returns: (N, steps, D) predictions.
     """
+    check_callable("forecast", "predict", predict)
     check_arrays("forecast", X=(X, "N,T,D"))
-    if not isinstance(steps, (int, np.integer)) or steps < 1:
-        raise ValueError(f"forecast: steps must be a positive integer, got {steps!r}")
+    check_finite("forecast", X=X)
+    check_int("forecast", "steps", steps)
     window = X.copy()
     out = np.empty((X.shape[0], steps, X.shape[2]), dtype=X.dtype)
     for k in range(steps):
-        out[:, k] = predict(window)
+        pred = predict(window)
+        if np.shape(pred) != out[:, k].shape:  # broadcasting would hide the mistake
+            raise ValueError(f"forecast: predict must return shape (N, D) = {out[:, k].shape}, "
+                             f"got {np.shape(pred)}")
+        out[:, k] = pred
         window = np.concatenate([window[:, 1:], out[:, k:k + 1]], axis=1)
     return out
 
@@ -294,10 +374,3 @@ def _progress_line(epoch, num_epochs, history):
         line += f"  held-out loss {history['val_loss'][-1]:.3g}"
     return line
 
-
-def _divergence_message(epoch, batch, loss, norm, lr, clip):
-    tips = [f"a smaller learning rate (lr={lr:g} now; try {lr / 10:g})"]
-    tips.append("gradient clipping (clip=1.0)" if clip is None else f"a tighter clip (clip={clip:g} now)")
-    tips.append("a scaled initialisation (init_scheme='xavier') if you used 'randn'")
-    return (f"training diverged at epoch {epoch}, batch {batch}: loss {loss:.3g}, "
-            f"gradient norm {norm:.3g}. Try " + ", or ".join(tips) + ".")

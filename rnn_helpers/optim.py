@@ -3,21 +3,34 @@
 Parameters live in a dict of arrays (params["Wh"]); gradients in a dict with
 the same keys. An optimiser keeps a reference to the params dict and updates
 its arrays in place on every step(grads).
+
+step() refuses a gradient with NaN or inf (it would poison the parameters for
+good); global_norm and clip_grad_norm pass NaN through, so a training loop
+can read a NaN norm as divergence.
 """
 import numpy as np
 
+from ._checks import check_finite, check_number
+
+
+def _check_arrays_dict(where, name, d, like=None):
+    """d must be a non-empty dict of floating-point arrays (shaped and keyed like `like`)."""
+    if not isinstance(d, dict) or not d:
+        raise ValueError(f"{where}: {name} must be a non-empty dict of numpy arrays, got "
+                         f"{type(d).__name__ if not isinstance(d, dict) else 'an empty dict'}")
+    if like is not None and set(d) != set(like):
+        raise ValueError(f"{where}: {name} must have the keys {sorted(like)}, got {sorted(d)}")
+    for k, a in d.items():
+        if not isinstance(a, np.ndarray) or not np.issubdtype(a.dtype, np.floating):
+            raise ValueError(f"{where}: {name}[{k!r}] must be a floating-point numpy array, got "
+                             f"{getattr(a, 'dtype', type(a).__name__)}")
+        if like is not None and a.shape != like[k].shape:
+            raise ValueError(f"{where}: {name}[{k!r}] must have shape {like[k].shape}, got {a.shape}")
+
 
 def _check_grads(where, params, grads):
-    if set(grads) != set(params):
-        raise ValueError(f"{where}: grads must have the keys {sorted(params)}, got {sorted(grads)}")
-    for k, p in params.items():
-        if grads[k].shape != p.shape:
-            raise ValueError(f"{where}: grads[{k!r}] must have shape {p.shape}, got {grads[k].shape}")
-
-
-def _check_lr(where, lr):
-    if not np.isfinite(lr) or lr <= 0:
-        raise ValueError(f"{where}: lr must be a positive number, got {lr!r}")
+    _check_arrays_dict(where, "grads", grads, like=params)
+    check_finite(where, **{f"grads[{k!r}]": g for k, g in grads.items()})
 
 
 class SGD:
@@ -27,7 +40,9 @@ class SGD:
     """
 
     def __init__(self, params, lr=1e-2, momentum=0.0):
-        _check_lr("SGD", lr)
+        _check_arrays_dict("SGD", "params", params)
+        check_number("SGD", "lr", lr)
+        check_number("SGD", "momentum", momentum, "[0, 1)")
         self.params, self.lr, self.momentum = params, lr, momentum
         self.velocity = {k: np.zeros_like(p) for k, p in params.items()}
 
@@ -48,7 +63,11 @@ class Adam:
     """
 
     def __init__(self, params, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
-        _check_lr("Adam", lr)
+        _check_arrays_dict("Adam", "params", params)
+        check_number("Adam", "lr", lr)
+        check_number("Adam", "beta1", beta1, "[0, 1)")
+        check_number("Adam", "beta2", beta2, "[0, 1)")
+        check_number("Adam", "eps", eps)
         self.params, self.lr = params, lr
         self.beta1, self.beta2, self.eps = beta1, beta2, eps
         self.m = {k: np.zeros_like(p) for k, p in params.items()}
@@ -71,7 +90,8 @@ class Adam:
 
 
 def global_norm(grads):
-    """sqrt of the sum of squares of every entry of every gradient."""
+    """sqrt of the sum of squares of every entry of every gradient (NaN if any entry is NaN)."""
+    _check_arrays_dict("global_norm", "grads", grads)
     return float(np.sqrt(sum(np.sum(g * g) for g in grads.values())))
 
 
@@ -84,8 +104,7 @@ def clip_grad_norm(grads, max_norm):
     Inputs: grads: dict of arrays, changed in place; max_norm: positive float.
     Returns: the global norm before clipping.
     """
-    if not max_norm > 0:
-        raise ValueError(f"clip_grad_norm: max_norm must be positive, got {max_norm!r}")
+    check_number("clip_grad_norm", "max_norm", max_norm)
     norm = global_norm(grads)
     if norm > max_norm:
         scale = max_norm / (norm + 1e-12)

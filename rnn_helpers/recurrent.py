@@ -12,7 +12,8 @@ The weights stack G gate blocks side by side: G = 1 for "rnn", 4 for "lstm"
 import numpy as np
 
 from . import gru, init, lstm, rnn
-from ._checks import check_arrays, check_choice
+from ._checks import (check_arrays, check_cache, check_choice, check_int, check_keys, check_number,
+                      check_rng)
 
 CELLS = ("rnn", "lstm", "gru")
 GATES = {"rnn": 1, "lstm": 4, "gru": 3}
@@ -30,6 +31,10 @@ def init_params(cell, D, H, rng, forget_bias=1.0):
     Returns: dict with Wx (D, G*H), Wh (H, G*H), b (G*H,).
     """
     check_choice("init_params", "cell", cell, CELLS)
+    check_int("init_params", "D", D)
+    check_int("init_params", "H", H)
+    check_rng("init_params", rng)
+    check_number("init_params", "forget_bias", forget_bias, "(-inf, inf)")
     G = GATES[cell]
     Wx = np.concatenate([init.xavier(D, H, rng) for _ in range(G)], axis=1)  # (D, G*H)
     Wh = np.concatenate([init.orthogonal(H, rng) for _ in range(G)], axis=1)  # (H, G*H)
@@ -54,6 +59,7 @@ def forward(cell, x, h0, params, c0=None, activation="tanh"):
     if activation != "tanh" and cell != "rnn":
         raise ValueError(f"forward: activation applies to the vanilla rnn only; a {cell} "
                          f"layer has fixed gates, got activation={activation!r}")
+    check_keys("forward", "params", params, ("Wx", "Wh", "b"))
     p = params
     if cell == "rnn":
         h, cache = rnn.rnn_forward(x, h0, p["Wx"], p["Wh"], p["b"], activation)
@@ -69,6 +75,8 @@ def backward(cell, dh, cache):
 
     Returns: dx (N, T, D), dh0 (N, H), dWx, dWh, db (shaped like the params).
     """
+    check_choice("backward", "cell", cell, CELLS)
+    check_cache("backward", cache, "recurrent.forward", length=2)
     cached_cell, inner = cache
     if cell != cached_cell:
         raise ValueError(f"backward: cache comes from a {cached_cell} layer, not {cell}")
@@ -80,11 +88,15 @@ def final_state(cache):
     """The state to carry into the next chunk of a longer sequence.
 
     Returns: h_T (N, H) for "rnn" and "gru"; (h_T, c_T) for "lstm". Pass it
-    back as h0 (and c0) to continue where the chunk ended.
+    back as h0 (and c0) to continue where the chunk ended. A chunk of no
+    steps (T = 0) ends where it started: h0 (and c0).
     """
+    check_cache("final_state", cache, "recurrent.forward", length=2)
     cell, inner = cache
+    check_choice("final_state", "cell", cell, CELLS)
     if cell == "lstm":
         return lstm.lstm_final_state(inner)
-    h = inner["h"] if isinstance(inner, dict) else inner[4]  # rnn's cache is a tuple
-    check_arrays("final_state", h=(h, "N,T,H"))
-    return h[:, -1].copy()
+    # rnn's cache is a tuple (x, h0, Wx, Wh, h, activation); gru's a dict.
+    h0, h = (inner["h0"], inner["h"]) if isinstance(inner, dict) else (inner[1], inner[4])
+    dims = check_arrays("final_state", h=(h, "N,T,H"))
+    return h0.copy() if dims["T"] == 0 else h[:, -1].copy()

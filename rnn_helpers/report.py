@@ -21,13 +21,25 @@ def spread(values, fmt="{:.3g}", what="seeds"):
 
     Returns: str. A trailing '%' of the format is written once, after the range.
     """
-    values = np.asarray(values, dtype=np.float64).ravel()
+    try:
+        values = np.asarray(values).ravel()
+    except ValueError:  # e.g. a ragged list
+        values = np.asarray([None])
+    if values.dtype.kind not in "biuf":  # real numbers only: not str, complex or None
+        raise ValueError(f"spread: values must be a sequence of numbers, got dtype {values.dtype}")
+    values = values.astype(np.float64)
     if values.size == 0:
         raise ValueError("spread: values must hold at least one number, got none")
     if not np.all(np.isfinite(values)):
         raise ValueError(f"spread: values must be finite, got {values.tolist()}")
-    if not isinstance(fmt, str) or "{" not in fmt:
+    try:
+        ok = isinstance(fmt, str) and "{" in fmt and isinstance(fmt.format(1.0), str)
+    except (ValueError, KeyError, IndexError):  # e.g. "{:d}" or "{x}": cannot format one number
+        ok = False
+    if not ok:
         raise ValueError(f"spread: fmt must be a format string like '{{:.2f}}', got {fmt!r}")
+    if not isinstance(what, str):
+        raise ValueError(f"spread: what must be a str such as 'seeds', got {what!r}")
     lo, hi = fmt.format(values.min()), fmt.format(values.max())
     if lo.endswith("%") and hi.endswith("%"):
         lo = lo[:-1]  # '98.9-100.0%' rather than '98.9%-100.0%'

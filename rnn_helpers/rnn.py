@@ -19,10 +19,14 @@ gradient reaching h_t comes from the loss at step t *and* from step t+1:
 The sequence functions hoist the input projection x @ Wx out of the time
 loop (one (N*T, D) @ (D, H) product), and likewise the weight gradients, so
 the only Python loop is over time, and it holds one small product per step.
+
+Every public function checks the shapes and dtypes of what it is given, and
+that it holds no NaN or inf: once per call, never inside the time loop (see
+_checks.py for where the checks go and what they cost).
 """
 import numpy as np
 
-from ._checks import check_arrays, check_choice, check_finite
+from ._checks import check_arrays, check_cache, check_choice, check_finite
 
 ACTIVATIONS = ("tanh", "relu")
 
@@ -70,8 +74,10 @@ def rnn_step_backward(dh, cache):
     Returns:
     - dx: (N, D), dh_prev: (N, H), dWx: (D, H), dWh: (H, H), db: (H,)
     """
+    check_cache("rnn_step_backward", cache, "rnn_step_forward", length=6)
     x, h_prev, Wx, Wh, h, activation = cache
     check_arrays("rnn_step_backward", h=(h, "N,H"), dh=(dh, "N,H"))
+    check_finite("rnn_step_backward", dh=dh)
     # Through the nonlinearity: gradient with respect to the pre-activation a.
     da = dh * _activation_grad(h, activation)  # (N, H)
     # a = x @ Wx + h_prev @ Wh + b, so each input gets da times its weight, transposed.
@@ -124,8 +130,10 @@ def rnn_backward(dh, cache):
     Returns:
     - dx: (N, T, D), dh0: (N, H), dWx: (D, H), dWh: (H, H), db: (H,)
     """
+    check_cache("rnn_backward", cache, "rnn_forward", length=6)
     x, h0, Wx, Wh, h, activation = cache
     dims = check_arrays("rnn_backward", h=(h, "N,T,H"), dh=(dh, "N,T,H"))
+    check_finite("rnn_backward", dh=dh)
     N, T, H = dims["N"], dims["T"], dims["H"]
     D = x.shape[2]
     dh_act = _activation_grad(h, activation)  # (N, T, H)
@@ -158,8 +166,10 @@ def bptt_grad_norms(dh_last, cache):
     - norms: (T,) mean over the batch of ||dL/dh_t||, for t = 1..T
       (norms[-1] is the last step, norms[0] the first)
     """
+    check_cache("bptt_grad_norms", cache, "rnn_forward", length=6)
     x, h0, Wx, Wh, h, activation = cache
     dims = check_arrays("bptt_grad_norms", h=(h, "N,T,H"), dh_last=(dh_last, "N,H"))
+    check_finite("bptt_grad_norms", dh_last=dh_last)
     T = dims["T"]
     norms = np.empty(T)
     dh_t = dh_last

@@ -16,7 +16,7 @@ from collections import Counter
 
 import numpy as np
 
-from ._checks import check_arrays
+from ._checks import check_arrays, check_int, is_int
 
 PAD = "<pad>"
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[^\sa-z0-9]")
@@ -41,12 +41,24 @@ def tokenize(sentence):
     return _TOKEN.findall(sentence.lower())
 
 
-def _check_token_lists(where, token_lists):
+def _check_token_lists(where, token_lists, name="token_lists"):
     """Raise ValueError unless token_lists is a list of lists of str."""
-    if isinstance(token_lists, str) or not all(
-            isinstance(s, (list, tuple)) and all(isinstance(w, str) for w in s) for s in token_lists):
-        raise ValueError(f"{where}: expected a list of token lists such as [['not', 'bad'], "
-                         f"['good']]; tokenize each sentence first")
+    if not isinstance(token_lists, (list, tuple)):
+        got = type(token_lists).__name__
+    else:
+        bad = [s for s in token_lists
+               if not (isinstance(s, (list, tuple)) and all(isinstance(w, str) for w in s))]
+        got = f"{bad[0]!r:.40} inside" if bad else None
+    if got:
+        raise ValueError(f"{where}: {name} must be a list of token lists such as [['not', 'bad'], "
+                         f"['good']] (tokenize each sentence first), got {got}")
+
+
+def _check_vocab(where, name, stoi):
+    """Raise ValueError unless stoi is a dict word -> integer id."""
+    if not isinstance(stoi, dict) or not all(is_int(i) for i in stoi.values()):
+        raise ValueError(f"{where}: {name} must be a dict word -> integer id (from build_vocab), "
+                         f"got {type(stoi).__name__}")
 
 
 def build_vocab(token_lists, min_count=1, specials=(PAD,)):
@@ -65,6 +77,9 @@ def build_vocab(token_lists, min_count=1, specials=(PAD,)):
     - itos: list id -> word
     """
     _check_token_lists("build_vocab", token_lists)
+    check_int("build_vocab", "min_count", min_count)
+    if isinstance(specials, str) or not all(isinstance(w, str) for w in specials):
+        raise ValueError(f"build_vocab: specials must be a tuple of str, got {specials!r}")
     counts = Counter(w for s in token_lists for w in s)
     words = sorted((w for w, c in counts.items() if c >= min_count and w not in specials),
                    key=lambda w: (-counts[w], w))
@@ -77,7 +92,12 @@ def encode(tokens, stoi):
 
     Raises UnknownWordError naming every word that stoi does not hold.
     """
-    _check_token_lists("encode", [tokens])
+    if not (isinstance(tokens, (list, tuple)) and all(isinstance(w, str) for w in tokens)):
+        raise ValueError(f"encode: tokens must be a list of words such as ['not', 'bad'] "
+                         f"(tokenize the sentence first), got {tokens!r:.40}")
+    if not isinstance(stoi, dict):  # just the type: encode_batch calls this once per sentence
+        raise ValueError(f"encode: stoi must be a dict word -> integer id (from build_vocab), "
+                         f"got {type(stoi).__name__}")
     unknown = sorted({w for w in tokens if w not in stoi})
     if unknown:
         known = ", ".join(sorted(w for w in stoi if not w.startswith("<"))[:12])
@@ -94,7 +114,9 @@ def decode(ids, itos, stop=None):
     Ids outside [0, V) raise ValueError; a negative id (e.g. -1 marking
     padding in a target) ends the sequence, and so does the word `stop`.
     """
-    ids = np.asarray(ids)
+    if not isinstance(itos, (list, tuple)) or not all(isinstance(w, str) for w in itos):
+        raise ValueError(f"decode: itos must be a list of str (id -> word), got {type(itos).__name__}")
+    ids = np.asarray(ids) if isinstance(ids, (np.ndarray, list, tuple)) else np.asarray(None)
     if ids.ndim != 1 or not np.issubdtype(ids.dtype, np.integer):
         raise ValueError(f"decode: ids must be a 1-D integer array, got shape {ids.shape} "
                          f"and dtype {ids.dtype}")
@@ -121,13 +143,20 @@ def pad_batch(seqs, max_len=None, pad_id=0):
     - X: (N, T) int64 ids
     - lengths: (N,) int64, min(L_n, T): where each row's real tokens end
     """
+    if not isinstance(seqs, (list, tuple)):
+        raise ValueError(f"pad_batch: seqs must be a list of 1-D integer sequences, got "
+                         f"{type(seqs).__name__}")
+    if not is_int(pad_id):
+        raise ValueError(f"pad_batch: pad_id must be an integer, got {pad_id!r}")
     seqs = [np.asarray(s) for s in seqs]
     if not seqs or any(s.ndim != 1 or s.size == 0 or not np.issubdtype(s.dtype, np.integer)
                        for s in seqs):
-        raise ValueError("pad_batch: seqs must be a non-empty list of non-empty 1-D integer "
-                         "sequences (encode each sentence first)")
+        bad = [s for s in seqs if s.ndim != 1 or s.size == 0 or not np.issubdtype(s.dtype, np.integer)]
+        got = (f"one of shape {bad[0].shape} and dtype {bad[0].dtype}" if bad else "an empty list")
+        raise ValueError(f"pad_batch: seqs must be a non-empty list of non-empty 1-D integer "
+                         f"sequences (encode each sentence first), got {got}")
     T = max(len(s) for s in seqs) if max_len is None else max_len
-    if not isinstance(T, (int, np.integer)) or T < 1:
+    if not is_int(T) or T < 1:
         raise ValueError(f"pad_batch: max_len must be a positive integer or None, got {max_len!r}")
     X = np.full((len(seqs), T), pad_id, dtype=np.int64)
     lengths = np.array([min(len(s), T) for s in seqs], dtype=np.int64)
@@ -139,6 +168,10 @@ def pad_batch(seqs, max_len=None, pad_id=0):
 def encode_batch(token_lists, stoi, max_len=None):
     """encode every sentence, then pad_batch: -> X (N, T), lengths (N,)."""
     _check_token_lists("encode_batch", token_lists)
+    _check_vocab("encode_batch", "stoi", stoi)
+    if PAD not in stoi:
+        raise ValueError(f"encode_batch: stoi must hold the padding word {PAD!r} (build_vocab "
+                         f"gives it id 0), got the words {sorted(stoi)[:8]}")
     return pad_batch([encode(s, stoi) for s in token_lists], max_len=max_len, pad_id=stoi[PAD])
 
 
@@ -148,21 +181,29 @@ def encode_tags(tag_lists, tag_to_id, T):
     Inputs: tag_lists: list of N lists of tag names; tag_to_id: dict tag -> id;
     T: width (at least the longest list). Returns: (N, T) int64.
     """
-    _check_token_lists("encode_tags", tag_lists)
+    _check_token_lists("encode_tags", tag_lists, name="tag_lists")
+    if not tag_lists:
+        raise ValueError("encode_tags: tag_lists must hold at least one list of tags, got []")
+    _check_vocab("encode_tags", "tag_to_id", tag_to_id)
+    check_int("encode_tags", "T", T)
     longest = max(len(t) for t in tag_lists)
     if T < longest:
-        raise ValueError(f"encode_tags: T = {T} is shorter than the longest tag list ({longest})")
+        raise ValueError(f"encode_tags: T = {T} is shorter than the longest tag list ({longest}); "
+                         f"T must be at least {longest}, got {T}")
     Y = np.full((len(tag_lists), T), -1, dtype=np.int64)
     for n, tags in enumerate(tag_lists):
         unknown = sorted(set(tags) - set(tag_to_id))
         if unknown:
-            raise ValueError(f"encode_tags: unknown tags {unknown}; known: {sorted(tag_to_id)}")
+            raise ValueError(f"encode_tags: tag_lists has unknown tags {unknown}; known: "
+                             f"{sorted(tag_to_id)}")
         Y[n, :len(tags)] = [tag_to_id[t] for t in tags]
     return Y
 
 
 def bag_key(tokens):
     """The multiset of a sentence's words, as a hashable sorted tuple."""
+    if not (isinstance(tokens, (list, tuple)) and all(isinstance(w, str) for w in tokens)):
+        raise ValueError(f"bag_key: tokens must be a list of words, got {tokens!r:.40}")
     return tuple(sorted(tokens))
 
 

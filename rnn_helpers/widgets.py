@@ -39,14 +39,22 @@ def read_sentence(model, sentence, stoi, class_names):
     Raises text.UnknownWordError for words outside stoi, and ValueError for
     an empty sentence or a class_names of the wrong length.
     """
+    if not isinstance(sentence, (str, list, tuple)):
+        raise ValueError(f"read_sentence: sentence must be a str or a list of words, got "
+                         f"{type(sentence).__name__}")
+    if not isinstance(getattr(model, "params", None), dict) or "Wy" not in model.params or \
+            not callable(getattr(model, "hidden_states", None)):
+        raise ValueError(f"read_sentence: model must be a SequenceClassifier, got "
+                         f"{type(model).__name__}")
     tokens = text.tokenize(sentence) if isinstance(sentence, str) else list(sentence)
     if not tokens:
         raise ValueError("read_sentence: the sentence has no words; type one, e.g. "
                          "'the film was not bad'")
     C = model.params["Wy"].shape[1]
-    if len(class_names) != C:
-        raise ValueError(f"read_sentence: class_names must name the model's {C} classes, "
-                         f"got {len(class_names)}: {list(class_names)}")
+    if not (isinstance(class_names, (list, tuple)) and len(class_names) == C):
+        got = f"{len(class_names)}: {list(class_names)}" if isinstance(class_names, (list, tuple)) \
+            else repr(class_names)
+        raise ValueError(f"read_sentence: class_names must name the model's {C} classes, got {got}")
     ids = text.encode(tokens, stoi)[None]  # (1, T)
     h = model.hidden_states(ids)[0]  # (T, H)
     scores = h @ model.params["Wy"] + model.params["by"]  # (T, C)
@@ -58,6 +66,9 @@ def read_sentence(model, sentence, stoi, class_names):
 
 def describe_reading(reading):
     """One line per token: the token, the predicted class and its probability."""
+    if not isinstance(reading, dict) or not {"tokens", "predicted", "probs"} <= set(reading):
+        raise ValueError(f"describe_reading: reading must be the dict read_sentence returns, "
+                         f"got {reading!r:.60}")
     width = max(len(t) for t in reading["tokens"])
     return "\n".join(f"{tok:>{width}}  ->  {pred} ({p.max():.0%})"
                      for tok, pred, p in zip(reading["tokens"], reading["predicted"], reading["probs"]))
@@ -94,6 +105,11 @@ def sentence_explorer(readers, sentence):
     import ipywidgets as widgets
     from IPython.display import display
 
+    if not isinstance(readers, dict) or not readers:
+        raise ValueError(f"sentence_explorer: readers must be a non-empty dict name -> "
+                         f"(model, stoi, class_names), got {readers!r:.60}")
+    if not isinstance(sentence, str):
+        raise ValueError(f"sentence_explorer: sentence must be a str, got {type(sentence).__name__}")
     names = list(readers)
     menu = widgets.Dropdown(options=names, value=names[0], description="model")
     box = widgets.Text(value=sentence, description="sentence", continuous_update=False,

@@ -403,3 +403,47 @@ def test_probe_units_reads_the_chosen_unit_on_other_text():
     assert "r_test" not in charlm.probe_units({"h": h}, {"blocks": feature})[0]
     with pytest.raises(ValueError, match="test_states and test_features together"):
         charlm.probe_units({"h": h}, {"blocks": feature}, test_states={"h": h_test})
+
+
+def test_train_lm_stops_when_the_loss_runs_far_above_uniform_guessing():
+    # Issue 9: lr = 10 without clipping trained at 94 nats per character (uniform
+    # guessing costs ln V = 4.45) and returned normally. Now it stops, with advice.
+    train, _, _ = charlm.split_text(charlm.load_corpus())
+    vocab = charlm.Vocabulary.from_text(train)
+    ids = vocab.encode(train)
+    with pytest.raises(TrainingDiverged) as info:
+        charlm.train_lm(charlm.CharLM(vocab, "rnn", 8, 16), ids, lr=10, clip=None)
+    message = str(info.value)
+    assert message.startswith("training diverged in epoch 1, update 21: loss ")
+    assert "for 20 updates in a row" in message and "(lr=10 now; try 1)" in message
+    assert "gradient clipping (clip=1.0)" in message
+
+
+def test_train_lm_with_stop_if_diverging_false_runs_on():
+    ids = VOCAB.encode(TEXT * 3)
+    kwargs = dict(num_epochs=1, batch_size=2, seq_len=3, lr=10.0, clip=None)
+    with pytest.raises(TrainingDiverged, match="for 20 updates in a row"):
+        charlm.train_lm(small_model("rnn"), ids, **kwargs)
+    history = charlm.train_lm(small_model("rnn"), ids, stop_if_diverging=False, **kwargs)
+    assert max(history["chunk_loss"]) > 2 * np.log(len(VOCAB))
+
+
+def test_forward_checks_the_state_and_the_ids():
+    lstm, gru = small_model("lstm"), small_model("gru")
+    x = VOCAB.encode(TEXT[:6]).reshape(2, 3)
+    h, c = lstm.initial_state(2)
+    with pytest.raises(ValueError, match=r"^CharLM.forward: the state of an LSTM must be a pair \(h, c\)"):
+        lstm.forward(x, h)  # a bare h, the mistake of issue 9
+    with pytest.raises(ValueError, match=r"^CharLM.forward: state\[1\] must have shape \(N, H\) = \(2, 4\), "
+                                         r"got \(3, 4\)"):
+        lstm.forward(x, (h, np.zeros((3, 4), dtype=np.float32)))
+    with pytest.raises(ValueError, match=r"^CharLM.forward: the state of a gru model must be one array"):
+        gru.forward(x, (h, c))
+    with pytest.raises(ValueError, match=rf"^CharLM.forward: x must lie in \[0, {len(VOCAB)}\)"):
+        gru.forward(x + len(VOCAB))
+
+
+def test_ngram_counts_names_v_when_it_is_too_small():
+    ids = VOCAB.encode(TEXT)
+    with pytest.raises(ValueError, match=r"^ngram_counts: ids must lie in \[0, V\) = \[0, 3\), got values from 0 to "):
+        charlm.ngram_counts(ids, 2, 3)

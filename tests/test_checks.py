@@ -3,6 +3,8 @@
 Each error must say where it happened, which argument is wrong, what shape
 was expected and what shape was received.
 """
+import re
+
 import numpy as np
 import pytest
 
@@ -91,7 +93,7 @@ def test_check_finite_accepts_finite_arrays():
 def test_check_finite_names_the_bad_argument(bad):
     W = np.ones((2, 2))
     W[1, 0] = bad
-    with pytest.raises(ValueError, match=r"^f: W contains NaN or inf$"):
+    with pytest.raises(ValueError, match=r"^f: W contains NaN or inf \(\d NaN and \d inf among 4 entries\)$"):
         check_finite("f", x=np.zeros(3), W=W)
 
 
@@ -115,3 +117,86 @@ def test_check_gate_weights_names_the_gate_multiple():
         check_gate_weights("f", dims, 4, np.zeros((2, 12)), np.zeros((3, 9)), np.zeros(12))
     with pytest.raises(ValueError, match=r"^f: b must have shape \(3H\) = \(9,\), got \(12,\)$"):
         check_gate_weights("f", dims, 3, np.zeros((2, 9)), np.zeros((3, 9)), np.zeros(12))
+
+
+# --------------------------------------------------------- settings: integers, numbers, seeds
+
+from rnn_helpers._checks import (NotFiniteError, check_bool, check_cache, check_index_range,  # noqa: E402
+                                 check_int, check_keys, check_lengths, check_number, check_seed)
+
+
+@pytest.mark.parametrize("value", [0, -1, 2.5, "3", True, None, np.nan, np.float64(3.0)])
+def test_check_int_refuses_what_is_not_a_positive_integer(value):
+    with pytest.raises(ValueError, match=rf"^f: n must be a positive integer, got "):
+        check_int("f", "n", value)
+
+
+def test_check_int_accepts_numpy_integers_and_states_its_range():
+    assert check_int("f", "n", np.int32(3)) == 3
+    assert check_int("f", "n", 0, low=0) == 0
+    with pytest.raises(ValueError, match=r"^f: n must be an integer >= 2, got 1$"):
+        check_int("f", "n", 1, low=2)
+    with pytest.raises(ValueError, match=r"^f: n must be an integer in \[1, 5\], got 6$"):
+        check_int("f", "n", 6, high=5)
+
+
+@pytest.mark.parametrize("value", [0.0, -1.0, np.nan, np.inf, "0.01", True, None, 1j, np.ones(1)])
+def test_check_number_refuses_what_is_not_a_positive_number(value):
+    with pytest.raises(ValueError, match=r"^f: lr must be a positive number, got "):
+        check_number("f", "lr", value)
+
+
+def test_check_number_intervals():
+    assert check_number("f", "x", np.float32(0.5), "(0, 1]") == np.float32(0.5)
+    assert check_number("f", "x", 1, "(0, 1]") == 1
+    assert check_number("f", "x", 0.0, "[0, 1)") == 0.0
+    for value, interval in ((1.0, "[0, 1)"), (0.0, "(0, 1]"), (-2.0, "(-1, 1)")):
+        with pytest.raises(ValueError, match=rf"^f: x must be in {re.escape(interval)}, got "):
+            check_number("f", "x", value, interval)
+    with pytest.raises(ValueError, match=r"^f: x must be a number >= 0, got -1$"):
+        check_number("f", "x", -1, "[0, inf)")
+    with pytest.raises(ValueError, match=r"^f: x must be a finite number, got nan$"):
+        check_number("f", "x", float("nan"), "(-inf, inf)")
+
+
+def test_check_bool_seed_keys_cache():
+    check_bool("f", "flag", np.bool_(True))
+    with pytest.raises(ValueError, match=r"^f: flag must be True or False, got 1$"):
+        check_bool("f", "flag", 1)
+    check_seed("f", None)
+    check_seed("f", 7)
+    with pytest.raises(ValueError, match=r"^f: seed must be an integer >= 0, got -1$"):
+        check_seed("f", -1)
+    with pytest.raises(ValueError, match=r"^f: params must have the keys \['Wx', 'b'\]; missing \['b'\]$"):
+        check_keys("f", "params", {"Wx": 1}, ("Wx", "b"))
+    with pytest.raises(ValueError, match=r"^f: params must be a dict with the keys \['Wx'\], got list$"):
+        check_keys("f", "params", [], ("Wx",))
+    with pytest.raises(ValueError, match=r"^f: cache must be the cache that g returned, got None$"):
+        check_cache("f", None, "g", length=2)
+    with pytest.raises(ValueError, match=r"^f: cache must be the cache that g returned, got \{\}$"):
+        check_cache("f", {}, "g", keys=("h",))
+
+
+def test_check_index_range_and_lengths_name_the_bound():
+    check_index_range("f", "idx", np.zeros((0, 3), dtype=int), 0, 1)  # nothing to check: fine
+    with pytest.raises(ValueError, match=r"^f: idx must lie in \[0, V\) = \[0, 4\), got values from 0 to 4$"):
+        check_index_range("f", "idx", np.arange(5), 0, 4, "V")
+    check_lengths("f", "lengths", np.zeros(0, dtype=int), 5)  # an empty batch: fine
+    with pytest.raises(ValueError, match=r"^f: lengths must lie in \[1, S\] = \[1, 5\], got values from 0 to 2$"):
+        check_lengths("f", "lengths", np.array([0, 2]), 5, dim="S")
+
+
+def test_check_finite_raises_a_value_error_that_training_loops_can_recognise():
+    with pytest.raises(NotFiniteError) as info:
+        check_finite("f", x=np.array([1.0, np.nan, np.inf, np.nan]))
+    assert isinstance(info.value, ValueError)
+    assert str(info.value) == "f: x contains NaN or inf (2 NaN and 1 inf among 4 entries)"
+
+
+def test_gate_weights_mismatch_says_where_d_and_h_came_from():
+    from rnn_helpers._checks import check_gate_weights
+    dims = check_arrays("f", x=(np.zeros((3, 2)), "N,D"), h_prev=(np.zeros((3, 6)), "N,H"))
+    assert dims.source == {"N": "x", "D": "x", "H": "h_prev"}
+    with pytest.raises(ValueError, match=r"^f: Wx must have shape \(D, 3H\) = \(2, 18\), got \(2, 15\) "
+                                         r"\(D = 2 comes from x, H = 6 comes from h_prev\)$"):
+        check_gate_weights("f", dims, 3, np.zeros((2, 15)), np.zeros((5, 15)), np.zeros(15))

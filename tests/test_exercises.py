@@ -1,5 +1,6 @@
 """Tests for rnn_helpers.exercises: the checkers must pass right answers and name wrong ones."""
 import numpy as np
+import pytest
 
 from rnn_helpers.exercises import check_rnn_step_backward, diagnose_rnn_step_backward
 from rnn_helpers.rnn import rnn_step_backward
@@ -210,3 +211,72 @@ def test_teacher_forcing_checker_passes_the_package_and_names_mistakes(capsys):
     assert "T = longest target + 1" in diagnose_teacher_forcing(
         lambda t, s, e: (np.zeros((3, 3)), np.zeros((3, 3))))[0]
     assert "tuple of two arrays" in diagnose_teacher_forcing(lambda t, s, e: None)[0]
+
+
+# ---------------------------------------------------------------- NaN and inf never pass
+
+def _spoil(value, where):
+    """An array like value with NaN (or inf) at `where`: "all" or "one" entry."""
+    out = np.array(value, dtype=float)
+    if where == "all":
+        out[...] = np.nan
+    else:
+        out.flat[out.size // 2] = np.inf if where == "one inf" else np.nan
+    return out
+
+
+def _right_answers():
+    """checker -> (diagnose, a right answer, which output to spoil and its name)."""
+    from rnn_helpers import exercises
+    from rnn_helpers.charlm import ngram_log2_probs
+    from rnn_helpers.feedforward import bag_of_words
+    from rnn_helpers.seq2seq import teacher_forcing_arrays
+    right_norms = grad_norms_with(lambda g, h, Wh, t: (g * (1 - h[:, t] ** 2)) @ Wh.T)
+    return {
+        "rnn_step_backward": (exercises.diagnose_rnn_step_backward, rnn_step_backward, 3, "dWh"),
+        "lstm_step_backward": (exercises.diagnose_lstm_step_backward, lstm_step_backward, 2, "dc_prev"),
+        "grad_norms": (exercises.diagnose_grad_norms, right_norms, None, "norms"),
+        "bag_of_words": (exercises.diagnose_bag_of_words,
+                         lambda tokens, lengths, V: bag_of_words(tokens, V, lengths), None, "counts"),
+        "teacher_forcing": (exercises.diagnose_teacher_forcing, teacher_forcing_arrays, 1, "dec_out"),
+        "add_k_bigram": (exercises.diagnose_add_k_bigram, lambda C, k: 2 ** ngram_log2_probs(C, k),
+                         None, "p"),
+    }
+
+
+@pytest.mark.parametrize("where", ["all", "one", "one inf"])
+@pytest.mark.parametrize("checker", ["rnn_step_backward", "lstm_step_backward", "grad_norms",
+                                     "bag_of_words", "teacher_forcing", "add_k_bigram"])
+def test_no_checker_passes_a_nan_or_inf_answer_and_each_says_so(checker, where, capsys):
+    from rnn_helpers import exercises
+    diagnose, right, index, name = _right_answers()[checker]
+    assert diagnose(right) == []  # the right answer passes...
+
+    def spoiled(*args):  # ...and the same answer with NaN or inf in it does not
+        out = right(*args)
+        if index is None:
+            return _spoil(out, where)
+        out = list(out)
+        out[index] = _spoil(out[index], where)
+        return tuple(out)
+    problems = diagnose(spoiled)
+    assert problems, "a NaN or inf answer passed"
+    said = " ".join(problems)
+    assert ("NaN" if where != "one inf" else "inf") in said and name in said, problems
+    assert getattr(exercises, f"check_{checker}")(spoiled) is False
+    assert "Not yet" in capsys.readouterr().out
+
+
+def test_the_issue_example_full_of_nan_gets_not_yet(capsys):
+    # Arrays full of NaN used to print "Correct: all five gradients match".
+    shapes = [(3, 4), (3, 5), (4, 5), (5, 5), (5,)]
+    assert check_rnn_step_backward(lambda dh, cache: tuple(np.full(s, np.nan) for s in shapes)) is False
+    out = capsys.readouterr().out
+    assert out.startswith("Not yet") and "NaN in dWh (25 of 25 entries)" in out and "Correct" not in out
+
+
+def test_checkers_reject_a_non_function_and_non_numbers():
+    with pytest.raises(ValueError, match=r"^check_rnn_step_backward: fn must be a function, got 3$"):
+        check_rnn_step_backward(3)
+    problems = diagnose_rnn_step_backward(backward_with(db=lambda dh, da, c: np.array(["a"] * 5)))
+    assert problems == ["db must hold real numbers (a float array), but has dtype <U1"]

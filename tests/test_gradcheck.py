@@ -109,7 +109,7 @@ def test_rel_error_is_the_largest_over_entries():
 
 def test_rel_error_shape_mismatch_raises():
     # No silent broadcasting of a (3,) gradient against a (3, 1) one.
-    with pytest.raises(ValueError, match=r"rel_error: shapes differ, \(3,\) and \(3, 1\)"):
+    with pytest.raises(ValueError, match=r"rel_error: a and b must have the same shape, got \(3,\) and \(3, 1\)"):
         rel_error(np.zeros(3), np.zeros((3, 1)))
 
 
@@ -146,7 +146,7 @@ def test_norm_rel_error_known_values():
     # One tiny entry off by 100% barely moves the norm-relative error, unlike rel_error.
     a, b = np.array([1.0, 1e-6]), np.array([1.0, 2e-6])
     assert np.isclose(norm_rel_error(a, b), 1e-6 / 2) and np.isclose(rel_error(a, b), 1 / 3)
-    with pytest.raises(ValueError, match=r"norm_rel_error: shapes differ, \(3,\) and \(3, 1\)"):
+    with pytest.raises(ValueError, match=r"norm_rel_error: a and b must have the same shape, got \(3,\) and \(3, 1\)"):
         norm_rel_error(np.zeros(3), np.zeros((3, 1)))
 
 
@@ -171,3 +171,26 @@ def test_model_gradient_errors_flags_a_wrong_gradient():
     model = _QuadraticWithShift(wrong=True)
     errors = model_gradient_errors(model, np.array([1.0, 2.0, 3.0]), None, 0.5)
     assert errors["w"]["norm"] > 1e-2 and errors["w"]["entry"] > 1e-2
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+@pytest.mark.parametrize("error", [rel_error, norm_rel_error])
+def test_errors_with_nan_or_inf_are_inf_so_no_tolerance_passes(error, bad):
+    # A NaN compared with `> tol` is False: a NaN gradient used to pass a check.
+    a = np.array([1.0, 2.0, 3.0])
+    b = a.copy()
+    b[1] = bad
+    assert error(a, b) == np.inf and error(b, a) == np.inf
+    assert not error(a, b) <= 1e-7
+    assert error(np.full(3, bad), np.full(3, bad)) == np.inf  # even "equal" NaNs
+
+
+def test_rel_error_of_empty_arrays_is_zero():
+    assert rel_error(np.zeros((0, 3)), np.zeros((0, 3))) == 0.0
+
+
+def test_numerical_gradient_rejects_a_df_of_the_wrong_shape():
+    # (3, 1) would broadcast against f(x): (3, 2) and give a wrong gradient silently.
+    with pytest.raises(ValueError, match=r"numerical_gradient: df must have the shape of f\(x\), "
+                                         r"\(3, 2\), got \(3, 1\)"):
+        numerical_gradient(lambda v: v * 2.0, np.ones((3, 2)), np.ones((3, 1)))

@@ -153,7 +153,7 @@ def test_gradient_norms_saturation_beats_a_radius_above_one():
     (dict(activation="sigmoid"), r"gradient_norms: activation must be one of \('tanh', 'relu', 'linear'\)"),
     (dict(seq_len=0), r"gradient_norms: seq_len must be a positive integer, got 0"),
     (dict(seq_len=2.5), r"gradient_norms: seq_len must be a positive integer, got 2.5"),
-    (dict(kind="eye"), r"recurrent_matrix: kind must be one of"),
+    (dict(kind="eye"), r"gradient_norms: kind must be one of"),
     (dict(input_scale=float("nan")), r"gradient_norms: input_scale must be a positive number, got nan"),
 ])
 def test_gradient_norms_rejects_bad_settings(kwargs, match):

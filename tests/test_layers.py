@@ -227,3 +227,29 @@ def test_log_softmax_matches_the_definition_and_never_overflows():
     np.testing.assert_allclose(huge, [[0.0, -1e4], [-2e4, 0.0]])
     batch = np.random.default_rng(0).normal(size=(2, 3, 5))  # any leading shape
     np.testing.assert_allclose(np.exp(layers.log_softmax(batch)).sum(axis=-1), 1.0, rtol=1e-14)
+
+
+@pytest.mark.parametrize("call, name", [
+    (lambda x: layers.affine_forward(x, np.ones((3, 2)), np.zeros(2)), "x"),
+    (lambda x: layers.affine_backward(x[:, 1:], (np.ones((4, 3)), np.ones((3, 2)))), "dout"),
+    (lambda x: layers.mse_loss(x, np.zeros((4, 3))), "pred"),
+    (lambda x: layers.mse_loss(np.zeros((4, 3)), x), "y"),
+    (lambda x: layers.log_softmax(x), "scores"),
+    (lambda x: layers.temporal_affine_forward(x[None], np.ones((3, 2)), np.zeros(2)), "x"),
+])
+def test_nan_and_inf_are_named_where_they_enter(call, name):
+    x = np.ones((4, 3))
+    x[1, 2] = np.nan
+    with pytest.raises(ValueError, match=rf": {name} contains NaN or inf \(1 NaN and 0 inf among"):
+        call(x)
+
+
+def test_mse_loss_of_nothing_is_an_error_not_a_nan():
+    with pytest.raises(ValueError, match=r"^mse_loss: pred must hold at least one entry, got shape \(0, 2\)$"):
+        layers.mse_loss(np.zeros((0, 2)), np.zeros((0, 2)))
+
+
+def test_embedding_backward_checks_the_width_of_dout(rng):
+    _, cache = layers.embedding_forward(np.array([[0, 1]]), rng.normal(size=(3, 4)))
+    with pytest.raises(ValueError, match=r"^embedding_backward: dout must have shape \(N, T, D\) with D = 4"):
+        layers.embedding_backward(np.ones((1, 2, 5)), cache)

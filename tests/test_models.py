@@ -282,7 +282,7 @@ def test_sequence_classifier_rejects_bad_input():
         model.predict((tokens, lengths[:2]))
     with pytest.raises(ValueError, match=r"y must have shape \(N\) with 1 dimension, got shape \(3, 7\)"):
         model.loss_and_grads((tokens, lengths), np.zeros((3, 7), dtype=int))
-    with pytest.raises(ValueError, match=r"idx must lie in \[0, 9\)"):
+    with pytest.raises(ValueError, match=r"^SequenceClassifier: tokens must lie in \[0, 9\), got values from 5 to 13$"):
         model.predict(tokens + 5)
     tagger = models.SequenceClassifier(9, 4, per_step=True)
     with pytest.raises(ValueError, match=r"lengths are for many-to-one models"):
@@ -302,3 +302,61 @@ def test_sequence_classifier_with_relu():
         models.SequenceClassifier(9, 4, cell="gru", activation="relu")
     with pytest.raises(ValueError, match=r"activation must be one of \('tanh', 'relu'\)"):
         models.SequenceClassifier(9, 4, activation="sigmoid")
+
+
+# ---------------------------------------------------------------- issue 9: every bad call named
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(batch_size=-4), r"^fit: batch_size must be a positive integer, got -4$"),
+    (dict(batch_size=0), r"^fit: batch_size must be a positive integer, got 0$"),
+    (dict(num_epochs=-1), r"^fit: num_epochs must be an integer >= 0, got -1$"),
+    (dict(lr="0.01"), r"^fit: lr must be a positive number, got '0.01'$"),
+    (dict(clip=0.0), r"^fit: clip must be a positive number, got 0.0$"),
+    (dict(seed=-1), r"^fit: seed must be an integer >= 0, got -1$"),
+    (dict(callback=3), r"^fit: callback must be a function, got 3$"),
+])
+def test_fit_names_a_bad_setting(kwargs, match):
+    X, y = np.zeros((6, 5, 1)), np.zeros((6, 1))
+    with pytest.raises(ValueError, match=match):
+        models.fit(models.ManyToOneRNN(1, 4, 1), X, y, **{"num_epochs": 1, **kwargs})
+
+
+def test_fit_with_no_samples_is_named_not_a_zero_division():
+    with pytest.raises(ValueError, match=r"^fit: X and y must hold at least one sample, got 0$"):
+        models.fit(models.ManyToOneRNN(1, 4, 1), np.zeros((0, 5, 1)), np.zeros((0, 1)))
+
+
+@pytest.mark.parametrize("make, match", [
+    (lambda: models.ManyToOneRNN(1, 0, 1), r"^ManyToOneRNN: H must be a positive integer, got 0$"),
+    (lambda: models.ManyToOneRNN(-1, 4, 1), r"^ManyToOneRNN: D must be a positive integer, got -1$"),
+    (lambda: models.SequenceClassifier(0, 2), r"^SequenceClassifier: vocab_size must be a positive integer, got 0$"),
+    (lambda: models.SequenceClassifier(5, 0), r"^SequenceClassifier: num_classes must be a positive integer, got 0$"),
+    (lambda: models.SequenceClassifier(5, 2, hidden_size=True),
+     r"^SequenceClassifier: hidden_size must be a positive integer, got True$"),
+])
+def test_constructors_blame_their_own_arguments_not_xavier(make, match):
+    with pytest.raises(ValueError, match=match):
+        make()
+
+
+def test_many_to_one_predict_needs_a_step_and_says_so():
+    model = models.ManyToOneRNN(2, 4, 1)
+    with pytest.raises(ValueError, match=r"^ManyToOneRNN.predict: X must hold at least one time step "
+                                         r"\(T >= 1\).*got shape \(3, 0, 2\)$"):
+        model.predict(np.zeros((3, 0, 2)))
+    with pytest.raises(ValueError, match=r"^ManyToOneRNN.predict: X must have shape \(N, T, D\) = \(3, 5, 2\), "
+                                         r"got \(3, 5, 1\) \(D = 2 comes from params\['Wx'\]\)$"):
+        model.predict(np.zeros((3, 5, 1)))
+
+
+def test_sequence_classifier_empty_batch_and_bad_targets():
+    model, (tokens, lengths), y = classifier_case("gru", per_step=False)
+    scores, _ = model.forward((tokens[:0], lengths[:0]))  # N = 0 with lengths: valid, no scores
+    assert scores.shape == (0, 4)
+    with pytest.raises(ValueError, match=r"^SequenceClassifier.loss_and_grads: y must lie in \[0, 4\), "
+                                         r"got values from 0 to 4$"):
+        model.loss_and_grads((tokens, lengths), np.array([0, 4, 1]))
+    tagger, tokens, y = classifier_case("rnn", per_step=True)
+    y[0, 0] = -2  # only -1 means "not counted"
+    with pytest.raises(ValueError, match=r"^SequenceClassifier.loss_and_grads: y must lie in \[-1, 4\)"):
+        tagger.loss_and_grads(tokens, y)

@@ -113,7 +113,7 @@ def test_bad_lr_raises(Opt, lr):
 @pytest.mark.parametrize("max_norm", [0.0, -1.0, np.nan])
 def test_bad_max_norm_raises(max_norm):
     _, grads = _params_and_grads()
-    with pytest.raises(ValueError, match=r"clip_grad_norm: max_norm must be positive"):
+    with pytest.raises(ValueError, match=r"clip_grad_norm: max_norm must be a positive number, got "):
         optim.clip_grad_norm(grads, max_norm)
 
 
@@ -127,3 +127,44 @@ def test_mismatched_grads_raise(Opt):
         opt.step(dict(grads, extra=np.zeros(1)))
     with pytest.raises(ValueError, match=r"step: grads\['W'\] must have shape \(3, 4\), got \(4, 3\)"):
         opt.step(dict(grads, W=grads["W"].T))
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(momentum=-1.0), r"^SGD: momentum must be in \[0, 1\), got -1.0$"),
+    (dict(momentum=np.nan), r"^SGD: momentum must be in \[0, 1\), got nan$"),
+    (dict(momentum=1.0), r"^SGD: momentum must be in \[0, 1\), got 1.0$"),
+    (dict(lr="0.01"), r"^SGD: lr must be a positive number, got '0.01'$"),
+])
+def test_sgd_refuses_bad_settings(kwargs, match):
+    params, _ = _params_and_grads()
+    with pytest.raises(ValueError, match=match):
+        optim.SGD(params, **kwargs)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(beta1=1.5), r"^Adam: beta1 must be in \[0, 1\), got 1.5$"),
+    (dict(beta2=-0.1), r"^Adam: beta2 must be in \[0, 1\), got -0.1$"),
+    (dict(eps=0.0), r"^Adam: eps must be a positive number, got 0.0$"),
+])
+def test_adam_refuses_bad_settings(kwargs, match):
+    params, _ = _params_and_grads()
+    with pytest.raises(ValueError, match=match):
+        optim.Adam(params, **kwargs)
+
+
+@pytest.mark.parametrize("Opt", [optim.SGD, optim.Adam])
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_step_refuses_a_nan_or_inf_gradient_and_leaves_the_params_alone(Opt, bad):
+    params, grads = _params_and_grads()
+    before = {k: p.copy() for k, p in params.items()}
+    grads["b"][2] = bad
+    with pytest.raises(ValueError, match=r"step: grads\['b'\] contains NaN or inf"):
+        Opt(params, lr=0.1).step(grads)
+    for k in params:
+        np.testing.assert_array_equal(params[k], before[k])
+
+
+def test_global_norm_passes_nan_through_for_the_training_loop_to_see():
+    _, grads = _params_and_grads()
+    grads["W"][0, 0] = np.nan
+    assert np.isnan(optim.global_norm(grads))

@@ -96,3 +96,31 @@ def test_relu_activation_for_the_vanilla_rnn_only():
         recurrent.forward("lstm", x, h0, lstm_params, activation="relu")
     with pytest.raises(ValueError, match=r"activation must be one of \('tanh', 'relu'\), got 'gelu'"):
         recurrent.forward("rnn", x, h0, params, activation="gelu")
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
+def test_a_chunk_of_no_steps_ends_where_it_started(cell):
+    # T = 0: the final state is the initial one (rnn and gru used to raise IndexError).
+    params, x, h0, _ = setup(cell)
+    c0 = h0 + 1.0 if cell == "lstm" else None
+    h, cache = recurrent.forward(cell, x[:, :0], h0, params, c0=c0)
+    assert h.shape == (h0.shape[0], 0, h0.shape[1])
+    final = recurrent.final_state(cache)
+    if cell == "lstm":
+        np.testing.assert_array_equal(final[0], h0)
+        np.testing.assert_array_equal(final[1], c0)
+    else:
+        np.testing.assert_array_equal(final, h0)
+        assert final is not h0
+
+
+def test_missing_parameter_and_bad_cache_are_named():
+    params, x, h0, _ = setup("gru")
+    with pytest.raises(ValueError, match=r"^forward: params must have the keys \['Wx', 'Wh', 'b'\]; "
+                                         r"missing \['b'\]$"):
+        recurrent.forward("gru", x, h0, {k: v for k, v in params.items() if k != "b"})
+    with pytest.raises(ValueError, match=r"^init_params: H must be a positive integer, got 0$"):
+        recurrent.init_params("gru", 3, 0, np.random.default_rng(0))
+    with pytest.raises(ValueError, match=r"^final_state: cache must be the cache that recurrent.forward "
+                                         r"returned"):
+        recurrent.final_state(None)

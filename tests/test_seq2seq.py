@@ -182,7 +182,7 @@ def test_bad_arguments():
     with pytest.raises(ValueError, match="greedy_decode: max_len must be a positive integer, got 0"):
         model.translate(src, np.array([1, 2, 3]), START, END, max_len=0)
     dec = np.zeros((N, T), dtype=np.int64)
-    with pytest.raises(ValueError, match=r"Seq2Seq.loss_and_grads: dec_out must have shape \(N, T\) = \(3, 4\), got \(3, 5\)"):
+    with pytest.raises(ValueError, match=r"Seq2Seq.loss_and_grads: y must have shape \(N, T\) = \(3, 4\), got \(3, 5\)"):
         model.loss_and_grads((src, np.array([1, 2, 3]), dec), np.zeros((N, 5), dtype=np.int64))
     v2s = seq2seq.VectorToSequence(D, V)
     with pytest.raises(ValueError, match=r"VectorToSequence: x must have shape \(N, D\)"):
@@ -199,3 +199,14 @@ def test_seq2seq_learns_to_reverse_short_sequences():
     fit(model, (src, lengths, dec_in), dec_out, num_epochs=40, lr=0.02)
     out = model.translate(src, lengths, START, END, max_len=4)
     assert seq2seq.exact_match(out, dec_out) == 1.0
+
+
+def test_translate_names_start_and_end_ids_outside_the_vocabulary():
+    model = seq2seq.Seq2Seq(U, V, hidden_size=H, embed_dim=E)
+    src, lengths = np.zeros((N, S), dtype=np.int64), np.array([1, 2, 3])
+    with pytest.raises(ValueError, match=rf"^greedy_decode: start_id must be an integer in \[0, {V - 1}\], got 99$"):
+        model.translate(src, lengths, 99, END)
+    with pytest.raises(ValueError, match=rf"^greedy_decode: end_id must be an integer in \[0, {V - 1}\], got {V}$"):
+        model.translate(src, lengths, START, V)
+    with pytest.raises(ValueError, match=r"^VectorToSequence: input_size must be a positive integer, got 0$"):
+        seq2seq.VectorToSequence(0, V)

@@ -31,7 +31,7 @@ def test_build_vocab_orders_by_count_then_alphabet_pad_first():
 
 
 def test_build_vocab_wants_token_lists():
-    with pytest.raises(ValueError, match="build_vocab: expected a list of token lists"):
+    with pytest.raises(ValueError, match="build_vocab: token_lists must be a list of token lists"):
         text.build_vocab(["not bad", "good"])
 
 
@@ -95,7 +95,7 @@ def test_encode_batch_and_tags():
     Y = text.encode_tags([["PERSON", "O", "O", "PLACE"], ["PLACE", "O", "O"]],
                          {"O": 0, "PLACE": 1, "PERSON": 2}, T=4)
     np.testing.assert_array_equal(Y, [[2, 0, 0, 1], [1, 0, 0, -1]])
-    with pytest.raises(ValueError, match=r"encode_tags: unknown tags \['CITY'\]"):
+    with pytest.raises(ValueError, match=r"encode_tags: tag_lists has unknown tags \['CITY'\]"):
         text.encode_tags([["CITY"]], {"O": 0}, T=1)
     with pytest.raises(ValueError, match=r"encode_tags: T = 2 is shorter than the longest tag list \(3\)"):
         text.encode_tags([["O", "O", "O"]], {"O": 0}, T=2)
