@@ -25,6 +25,7 @@ Where the checks go, and what they cost
   a ValueError that fit and train_lm turn into TrainingDiverged with advice.
 """
 import numbers
+from functools import lru_cache
 
 import numpy as np
 
@@ -51,8 +52,7 @@ def check_arrays(where, **specs):
     """
     dims, source = Dims(), {}  # size of each dimension, and the argument that set it
     for name, (a, spec) in specs.items():
-        want_int = spec.startswith("int:")
-        names = [s.strip() for s in spec.removeprefix("int:").split(",") if s.strip()]
+        want_int, names = _parse(spec)
         if not isinstance(a, np.ndarray):
             raise ValueError(f"{where}: {name} must be a numpy array of shape "
                              f"({', '.join(names)}), got {type(a).__name__}")
@@ -78,10 +78,18 @@ class Dims(dict):
     source = {}
 
 
+@lru_cache(maxsize=None)
+def _parse(spec):
+    """"int:N,T" -> (True, ("N", "T")): parsed once per spec, since checks run on every call."""
+    return spec.startswith("int:"), tuple(s.strip() for s in spec.removeprefix("int:").split(",")
+                                          if s.strip())
+
+
 def _check_dtype(where, name, a, want_int):
-    if want_int and not np.issubdtype(a.dtype, np.integer):
+    # dtype.kind: "i"/"u" signed/unsigned integers, "f" floating point (not bool "b" or complex "c").
+    if want_int and a.dtype.kind not in "iu":
         raise ValueError(f"{where}: {name} must hold integer indices, got dtype {a.dtype}")
-    if not want_int and not np.issubdtype(a.dtype, np.floating):
+    if not want_int and a.dtype.kind != "f":
         raise ValueError(f"{where}: {name} must be a floating-point array, got dtype "
                          f"{a.dtype}; convert it with {name}.astype(float)")
 
@@ -95,13 +103,13 @@ def check_gate_weights(where, dims, G, Wx, Wh, b):
     """
     gh = f"{G}H"
     sizes = {"D": dims["D"], "H": dims["H"], gh: G * dims["H"]}
-    # Where D and H came from, so a mismatch can be blamed on either side.
-    origin = ", ".join(f"{d} = {dims[d]} comes from {dims.source[d]}" for d in ("D", "H")
-                       if d in getattr(dims, "source", {}))
     for name, a, spec in [("Wx", Wx, f"D,{gh}"), ("Wh", Wh, f"H,{gh}"), ("b", b, gh)]:
         check_arrays(where, **{name: (a, spec)})  # an array, floating point, right ndim
         expected = tuple(sizes[d] for d in spec.split(","))
         if a.shape != expected:
+            # Say where D and H came from, so the mismatch can be blamed on either side.
+            origin = ", ".join(f"{d} = {dims[d]} comes from {dims.source[d]}" for d in ("D", "H")
+                               if d in getattr(dims, "source", {}))
             raise ValueError(f"{where}: {name} must have shape ({spec.replace(',', ', ')}) "
                              f"= {expected}, got {a.shape}" + (f" ({origin})" if origin else ""))
 
@@ -109,7 +117,7 @@ def check_gate_weights(where, dims, G, Wx, Wh, b):
 def check_finite(where, **arrays):
     """Raise NotFiniteError (a ValueError) if any named array holds NaN or inf."""
     for name, a in arrays.items():
-        if not np.all(np.isfinite(a)):
+        if not np.isfinite(a).all():
             nan, total = int(np.isnan(a).sum()), np.size(a)
             inf = int(np.isinf(a).sum())
             raise NotFiniteError(f"{where}: {name} contains NaN or inf "
@@ -220,7 +228,7 @@ def check_cache(where, cache, made_by, keys=None, length=None):
     A dict cache must hold keys; a tuple cache must have the given length.
     """
     if keys is not None:
-        ok = isinstance(cache, dict) and all(k in cache for k in keys)
+        ok = isinstance(cache, dict) and not set(keys) - cache.keys()
     else:
         ok = isinstance(cache, tuple) and len(cache) == length
     if not ok:

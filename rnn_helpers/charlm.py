@@ -357,19 +357,24 @@ class CharLM:
         Inputs: x: (N, T) ints; state: from initial_state or a previous call (None: zeros).
         Returns: scores (N, T, V), the final state (to carry on), cache for backward.
         """
-        p = self.params
         dims = check_arrays("CharLM.forward", x=(x, "int:N,T"))
         check_index_range("CharLM.forward", "x", x, 0, len(self.vocab))
         if state is None:
             state = self.initial_state(x.shape[0])
-        h0, c0 = self._check_state("CharLM.forward", state, dims["N"])
+        self._check_state("CharLM.forward", state, dims["N"])
+        return self._forward(x, state)
+
+    def _forward(self, x, state):
+        """forward() once x and state are known to be right: sample() calls it once per character."""
+        p = self.params
+        h0, c0 = state if self.cell == "lstm" else (state, None)
         e, emb_cache = layers.embedding_forward(x, p["W_embed"])  # (N, T, E)
         h, rec_cache = recurrent.forward(self.cell, e, h0, p, c0=c0)  # (N, T, H)
         scores, out_cache = layers.temporal_affine_forward(h, p["Wy"], p["by"])  # (N, T, V)
         return scores, recurrent.final_state(rec_cache), (emb_cache, rec_cache, out_cache)
 
     def _check_state(self, where, state, N):
-        """h0, c0 from state: h (N, H), or the pair (h, c) for an LSTM (c0 None otherwise)."""
+        """Raise ValueError unless state is h (N, H), or the pair (h, c) for an LSTM."""
         if self.cell == "lstm" and not (isinstance(state, tuple) and len(state) == 2):
             raise ValueError(f"{where}: the state of an LSTM must be a pair (h, c) of (N, H) "
                              f"arrays, got {type(state).__name__}")
@@ -383,7 +388,6 @@ class CharLM:
                 raise ValueError(f"{where}: {name} must have shape (N, H) = "
                                  f"({N}, {self.hidden_size}), got {a.shape}")
         check_finite(where, **parts)
-        return state if self.cell == "lstm" else (state, None)
 
     def loss_and_grads(self, x, y, state=None, return_state=False):
         """Mean cross-entropy (nats per character) of predicting y from x, and its gradients.
@@ -669,12 +673,10 @@ def next_char_probs(model, prompt, temperature=1.0, top_k=None):
 
 def _probs(where, scores, temperature, top_k):
     """softmax(scores / temperature), restricted to the top_k largest (ties at the cut kept)."""
-    with np.errstate(over="ignore"):
-        scaled = scores / temperature  # (V,)
-    if not np.all(np.isfinite(scaled)):  # a temperature near 0 overflows float64
+    if not np.isfinite(float(np.abs(scores).max()) / float(temperature)):  # Python floats: no warning
         raise ValueError(f"{where}: temperature {temperature!r} is too small: scores / temperature "
                          f"overflows; for the most likely character, use greedy=True")
-    p = np.exp(layers.log_softmax(scaled))  # (V,)
+    p = np.exp(layers.log_softmax(scores / temperature))  # (V,)
     if top_k is not None and top_k < p.size:
         cutoff = np.sort(p)[-top_k]
         p = np.where(p >= cutoff, p, 0.0)
@@ -707,7 +709,9 @@ def sample(model, prompt, length=200, temperature=1.0, top_k=None, greedy=False,
             p = _probs("sample", scores, temperature, top_k)
             idx = int(rng.choice(p.size, p=p))
         out.append(idx)
-        step, state, _ = model.forward(np.array([[idx]]), state)  # (1, 1, V)
+        # The next character's scores; idx and state come from the step before, so they are
+        # right by construction and the per-character loop skips forward()'s checks.
+        step, state, _ = model._forward(np.array([[idx]]), state)  # (1, 1, V)
         scores = step[0, 0].astype(np.float64)
     return model.vocab.decode(np.array(out, dtype=np.int64))
 

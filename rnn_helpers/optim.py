@@ -21,7 +21,7 @@ def _check_arrays_dict(where, name, d, like=None):
     if like is not None and set(d) != set(like):
         raise ValueError(f"{where}: {name} must have the keys {sorted(like)}, got {sorted(d)}")
     for k, a in d.items():
-        if not isinstance(a, np.ndarray) or not np.issubdtype(a.dtype, np.floating):
+        if not isinstance(a, np.ndarray) or a.dtype.kind != "f":  # floating point
             raise ValueError(f"{where}: {name}[{k!r}] must be a floating-point numpy array, got "
                              f"{getattr(a, 'dtype', type(a).__name__)}")
         if like is not None and a.shape != like[k].shape:
