@@ -51,12 +51,27 @@ def patch_channel_poll(slice_seconds=SLICE):
     AsyncZMQSocketChannel.get_msg = get_msg
 
 
+def join_streams(nb):
+    """Join each cell's consecutive stdout (or stderr) outputs into one, as a reader expects."""
+    for cell in nb.cells:
+        joined = []
+        for out in cell.get("outputs", []):
+            if (joined and out.output_type == "stream" and joined[-1].output_type == "stream"
+                    and joined[-1].name == out.name):
+                joined[-1].text += out.text
+            else:
+                joined.append(out)
+        if cell.cell_type == "code":
+            cell.outputs = joined
+
+
 def execute(path, timeout):
     """Run one notebook top to bottom in a fresh kernel and write it back with its outputs."""
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
                             resources={"metadata": {"path": str(Path(path).parent)}})
     client.execute()
+    join_streams(nb)
     nbformat.write(nb, path)
 
 
