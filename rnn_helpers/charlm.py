@@ -133,6 +133,9 @@ class Vocabulary:
     @classmethod
     def from_text(cls, text):
         """Every character that occurs in text, in sorted order."""
+        _check_text("Vocabulary.from_text", "text", text)
+        if not text:
+            raise ValueError("Vocabulary.from_text: text must hold at least one character, got ''")
         return cls(sorted(set(text)))
 
     def __len__(self):
@@ -466,7 +469,7 @@ def _npz_path(where, path):
     if not os.path.exists(path) and not os.fspath(path).endswith(".npz") and os.path.exists(with_suffix):
         return with_suffix
     if not os.path.exists(path):
-        raise ValueError(f"{where}: no file at {os.fspath(path)!r}")
+        raise ValueError(f"{where}: path {os.fspath(path)!r} names no file")
     return path
 
 
