@@ -333,6 +333,11 @@ def test_fit_with_no_samples_is_named_not_a_zero_division():
     (lambda: models.SequenceClassifier(5, 0), r"^SequenceClassifier: num_classes must be a positive integer, got 0$"),
     (lambda: models.SequenceClassifier(5, 2, hidden_size=True),
      r"^SequenceClassifier: hidden_size must be a positive integer, got True$"),
+    (lambda: models.ManyToOneRNN(1, 4, 0), r"^ManyToOneRNN: M must be a positive integer, got 0$"),
+    (lambda: models.SequenceClassifier(5, 2, hidden_size=0),
+     r"^SequenceClassifier: hidden_size must be a positive integer, got 0$"),
+    (lambda: models.SequenceClassifier(5, 2, embed_dim=-2),
+     r"^SequenceClassifier: embed_dim must be a positive integer, got -2$"),
 ])
 def test_constructors_blame_their_own_arguments_not_xavier(make, match):
     with pytest.raises(ValueError, match=match):
@@ -360,3 +365,33 @@ def test_sequence_classifier_empty_batch_and_bad_targets():
     y[0, 0] = -2  # only -1 means "not counted"
     with pytest.raises(ValueError, match=r"^SequenceClassifier.loss_and_grads: y must lie in \[-1, 4\)"):
         tagger.loss_and_grads(tokens, y)
+
+
+def test_sequence_classifier_empty_batch_in_every_mode():
+    # N = 0 is valid input: no scores, no predictions, and no error.
+    model, (tokens, lengths), _ = classifier_case("lstm", per_step=False)
+    assert model.forward(tokens[:0])[0].shape == (0, 4)
+    assert model.predict((tokens[:0], lengths[:0])).shape == (0,)
+    tagger, tokens, _ = classifier_case("gru", per_step=True)
+    assert tagger.forward(tokens[:0])[0].shape == (0, 7, 4)
+
+
+def test_fit_takes_numpy_numbers_as_settings():
+    # Valid input must work: a batch size or learning rate read from an array is a numpy scalar.
+    X, y = np.zeros((6, 5, 1)), np.zeros((6, 1))
+    history = models.fit(models.ManyToOneRNN(1, 4, 1), X, y, num_epochs=np.int64(2),
+                         batch_size=np.int64(4), lr=np.float32(0.01), clip=np.float64(1.0))
+    assert len(history["loss"]) == 2
+
+
+@pytest.mark.parametrize("optimizer", ["adam", "sgd"])
+def test_sequence_classifier_stops_a_finite_blow_up_under_every_optimizer(optimizer):
+    # Issue 9, for a classifier: lr = 10 keeps the loss finite but far above ln C.
+    rng = np.random.default_rng(6)
+    tokens, y = rng.integers(0, 9, size=(256, 6)), rng.integers(0, 4, size=256)
+    model = models.SequenceClassifier(9, 4, cell="gru")
+    with pytest.raises(models.TrainingDiverged) as info:
+        models.fit(model, tokens, y, num_epochs=10, lr=10.0, optimizer=optimizer)
+    message = str(info.value)
+    assert message.startswith("training diverged at epoch 3, batch ")
+    assert "for 20 updates in a row" in message and "(lr=10 now; try 1)" in message

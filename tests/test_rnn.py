@@ -366,3 +366,13 @@ def test_rnn_backward_rejects_dh_of_wrong_shape():
                                          r"got \(3, 5, 6\)"):
         rnn_backward(np.zeros((N, T + 1, H)), cache)
 
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_rnn_backward_names_nan_or_inf_in_dh(bad):
+    # Issue 9: a NaN in dh used to flow silently into every gradient.
+    _, cache = rnn_forward(**seq_args())
+    dh = np.zeros((N, T, H))
+    dh[1, 2, 3] = bad
+    with pytest.raises(ValueError, match=r"^rnn_backward: dh contains NaN or inf \("):
+        rnn_backward(dh, cache)

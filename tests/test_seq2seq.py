@@ -4,7 +4,7 @@ import pytest
 
 from rnn_helpers import seq2seq
 from rnn_helpers.gradcheck import check_model_gradients, numerical_gradient, rel_error
-from rnn_helpers.models import fit
+from rnn_helpers.models import TrainingDiverged, fit
 
 TOL = 1e-7  # float64 centred differences
 # All sizes differ, so no swapped axis can pass: batch, source and target
@@ -210,3 +210,65 @@ def test_translate_names_start_and_end_ids_outside_the_vocabulary():
         model.translate(src, lengths, START, V)
     with pytest.raises(ValueError, match=r"^VectorToSequence: input_size must be a positive integer, got 0$"):
         seq2seq.VectorToSequence(0, V)
+
+
+@pytest.mark.parametrize("make, match", [
+    (lambda: seq2seq.Seq2Seq(0, V), r"^Seq2Seq: src_vocab_size must be a positive integer, got 0$"),
+    (lambda: seq2seq.Seq2Seq(U, True), r"^Seq2Seq: tgt_vocab_size must be a positive integer, got True$"),
+    (lambda: seq2seq.Seq2Seq(U, V, hidden_size=0), r"^Seq2Seq: hidden_size must be a positive integer, got 0$"),
+    (lambda: seq2seq.Seq2Seq(U, V, embed_dim=-1), r"^Seq2Seq: embed_dim must be a positive integer, got -1$"),
+    (lambda: seq2seq.VectorToSequence(True, V),
+     r"^VectorToSequence: input_size must be a positive integer, got True$"),
+    (lambda: seq2seq.VectorToSequence(D, V, hidden_size=-1),
+     r"^VectorToSequence: hidden_size must be a positive integer, got -1$"),
+])
+def test_constructors_name_their_own_sizes(make, match):
+    # Issue 9: a bad size was blamed on "xavier: fan_in" or numpy's "negative dimensions".
+    with pytest.raises(ValueError, match=match):
+        make()
+
+
+def test_generate_and_translate_name_ids_outside_the_vocabulary():
+    v2s = seq2seq.VectorToSequence(D, V, hidden_size=H, embed_dim=E)
+    x = np.zeros((N, D))
+    with pytest.raises(ValueError, match=rf"^greedy_decode: start_id must be an integer in \[0, {V - 1}\], got -1$"):
+        v2s.generate(x, -1, END)
+    with pytest.raises(ValueError, match=rf"^greedy_decode: end_id must be an integer in \[0, {V - 1}\], got {V}$"):
+        v2s.generate(x, START, V)
+    model = seq2seq.Seq2Seq(U, V, hidden_size=H, embed_dim=E)
+    src, lengths = np.zeros((N, S), dtype=np.int64), np.array([1, 2, 3])
+    with pytest.raises(ValueError, match=rf"^greedy_decode: end_id must be an integer in \[0, {V - 1}\], got -1$"):
+        model.translate(src, lengths, START, -1)
+
+
+def test_nan_in_the_input_vector_is_named():
+    v2s = seq2seq.VectorToSequence(D, V, hidden_size=H, embed_dim=E)
+    x = np.zeros((N, D))
+    x[1, 3] = np.nan
+    with pytest.raises(ValueError, match=r"^VectorToSequence: x contains NaN or inf \(1 NaN and 0 inf"):
+        v2s.generate(x, START, END)
+    dec = np.zeros((N, T), dtype=np.int64)
+    with pytest.raises(ValueError, match=r"^VectorToSequence: x contains NaN or inf"):
+        v2s.loss_and_grads((x, dec), dec)
+
+
+def test_an_empty_batch_decodes_to_nothing():
+    model = seq2seq.Seq2Seq(U, V, hidden_size=H, embed_dim=E)
+    out = model.translate(np.zeros((0, S), dtype=np.int64), np.zeros(0, dtype=np.int64), START, END, max_len=3)
+    assert out.shape == (0, 3)
+    v2s = seq2seq.VectorToSequence(D, V, hidden_size=H, embed_dim=E)
+    assert v2s.generate(np.zeros((0, D)), START, END, max_len=3).shape == (0, 3)
+
+
+@pytest.mark.parametrize("optimizer", ["adam", "sgd"])
+def test_fit_stops_a_seq2seq_whose_loss_runs_far_above_its_start(optimizer):
+    # Issue 9: divergence is caught under every optimizer, not only on NaN or inf.
+    rng = np.random.default_rng(6)
+    src = rng.integers(0, 4, size=(300, 2))
+    dec_in, dec_out = seq2seq.teacher_forcing_arrays(list(src[:, ::-1] + 3), START, END)
+    model = seq2seq.Seq2Seq(4, 7, hidden_size=16, embed_dim=4, seed=0)
+    with pytest.raises(TrainingDiverged) as info:
+        fit(model, (src, np.full(300, 2), dec_in), dec_out, num_epochs=10, lr=10.0, optimizer=optimizer)
+    message = str(info.value)
+    assert message.startswith("training diverged at epoch 3, batch ")
+    assert "for 20 updates in a row" in message and "(lr=10 now; try 1)" in message
