@@ -15,8 +15,10 @@ Where the checks go, and what they cost
 - NaN and inf (check_finite) must read every entry. A public function checks
   the arrays it is handed, once per call: a layer's forward its inputs and
   weights, a backward its upstream gradient, a model its data. Over a whole
-  sequence that is one pass beside the dozens the layer makes itself (well
-  under 1% of a forward and backward at N=32, T=50, H=128). The time loops
+  sequence that is one pass beside the dozens the layer makes itself: under
+  1% of a training update at N=32, T=50, H=128, about 1.5% for an LSTM
+  classifier at H=32, and 6% for a tiny vanilla RNN (H=32, D=2), where
+  every numpy call is so small that its fixed cost dominates. The time loops
   inside rnn_forward, lstm_forward and gru_forward call private step helpers
   that check nothing, so no check runs once per time step. fit and train_lm
   check the training data once per run and the loss once per update.
