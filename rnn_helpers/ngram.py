@@ -1,0 +1,211 @@
+"""Interpolated Kneser-Ney: the count model a specialist would put beside a character RNN.
+
+An n-gram model predicts the next character from the n-1 before it, using
+only counts from the training text. The add-k trigram of `charlm` is the
+simplest version. Kneser-Ney (Kneser and Ney, 1995, in the interpolated form
+of Chen and Goodman, 1998) is the standard strong one. Two ideas make it so:
+
+1. **Absolute discounting.** Take a fixed amount D (between 0 and 1) off every
+   count that is seen, and give the probability mass it frees to a
+   lower-order model. For the highest order n, with h the n-1 characters
+   before w and c(.) training counts:
+
+       p(w | h) = max(c(hw) - D, 0) / c(h)  +  D * types(h) / c(h) * p_lower(w | h')
+
+   where h' is h without its first character, and types(h) is the number of
+   different characters seen after h, so that the weights add up to 1. A
+   context never seen in training (c(h) = 0) falls through to p_lower.
+
+2. **Continuation counts** for the lower orders. A lower-order model is only
+   asked when the longer context is rare, so it should not say how often w
+   occurs, but in how many different contexts it occurs. The lower orders
+   use the same formula with c(hw) replaced by the number of different
+   characters seen just before hw, N(.hw). (The classic example: "Francisco"
+   is frequent but almost only after "San", so as a continuation of a new
+   context it is unlikely.)
+
+The order-1 model is interpolated with the uniform distribution over the V
+characters, so every character keeps a probability above 0. Each order k
+gets its own discount, D_k = n1 / (n1 + 2 n2) (at most 1), where n1 and n2 count the
+k-grams whose (continuation) count is 1 and 2 (Ney, Essen and Kneser, 1994);
+an order with no count of 1 (n1 = 0) would get D = 0 and leave no mass for
+unseen characters, so it gets D = 0.5 instead.
+
+Everything is counted with numpy: an n-gram is numbered in base V (its
+"code"), np.unique counts the codes, and np.searchsorted looks them up.
+
+    V = len(vocab)
+    model = KneserNey(vocab.encode(train), order=5, V=V)
+    model.bits_per_char(vocab.encode(val))
+    best, scores = choose_order(vocab.encode(train), vocab.encode(val), V)   # never the test text
+"""
+import numpy as np
+
+from ._checks import check_index_range, check_int, check_number
+
+MAX_ORDER = 12
+
+
+def _check_ids(where, name, ids, V, min_len):
+    if not isinstance(ids, np.ndarray) or ids.ndim != 1 or ids.dtype.kind not in "iu":
+        raise ValueError(f"{where}: {name} must be a 1-D integer array (use vocab.encode(text)), "
+                         f"got {getattr(ids, 'shape', type(ids).__name__)}"
+                         f"{f' of dtype {ids.dtype}' if isinstance(ids, np.ndarray) else ''}")
+    if len(ids) < min_len:
+        raise ValueError(f"{where}: {name} must hold at least {min_len} characters, got {len(ids)}")
+    check_index_range(where, name, ids, 0, V, "V")
+
+
+def ngram_codes(ids, k, V):
+    """The code of every k-gram of ids, in base V: (L - k + 1,) int64.
+
+    The code of characters (a, b, c) is a*V**2 + b*V + c, so code // V is the
+    code of the context (a, b) and code % V**(k-1) the code of (b, c).
+    """
+    L = len(ids) - k + 1
+    code = np.zeros(max(L, 0), dtype=np.int64)
+    for j in range(k):
+        code = code * V + ids[j:j + L]
+    return code
+
+
+def _lookup(keys, values, queries):
+    """values[i] where keys[i] == query, else 0. keys: sorted (M,); queries: any shape."""
+    if len(keys) == 0:
+        return np.zeros(queries.shape, dtype=values.dtype)
+    where = np.minimum(np.searchsorted(keys, queries), len(keys) - 1)
+    return np.where(keys[where] == queries, values[where], 0)
+
+
+class KneserNey:
+    """Interpolated Kneser-Ney character model of one order, counted from training ids.
+
+    Inputs: ids: (L,) ints in [0, V), the training text; order: n >= 1 (the
+    model reads n-1 characters); V: vocabulary size; discounts: None (estimate
+    each order's D from the counts) or a sequence of n numbers in (0, 1],
+    for orders 1..n.
+
+    After construction, for each order k = 1..n (index k - 1):
+    - grams[k-1], counts[k-1]: the sorted codes of the k-grams seen and their
+      counts (raw counts for k = n, continuation counts below);
+    - contexts[k-1], totals[k-1], types[k-1]: for each (k-1)-character context
+      seen, the sum of those counts and the number of different next characters;
+    - discounts[k-1]: D_k.
+    """
+
+    def __init__(self, ids, order, V, discounts=None):
+        check_int("KneserNey", "order", order, low=1, high=MAX_ORDER)
+        check_int("KneserNey", "V", V, low=1)
+        if int(V) ** int(order) >= 2 ** 62:
+            raise ValueError(f"KneserNey: V**order = {V}**{order} does not fit the int64 codes; "
+                             f"use a smaller order")
+        _check_ids("KneserNey", "ids", ids, V, min_len=order + 1)
+        self.order, self.V = int(order), int(V)
+        ids = ids.astype(np.int64)
+        self.grams, self.counts, self.contexts, self.totals, self.types = [], [], [], [], []
+        estimated = []
+        for k in range(1, self.order + 1):
+            if k == self.order:   # the highest order: how often each k-gram occurs
+                grams, counts = np.unique(ngram_codes(ids, k, self.V), return_counts=True)
+            else:                 # lower orders: in how many contexts (one character before) it occurs
+                longer = np.unique(ngram_codes(ids, k + 1, self.V))   # each (k+1)-gram once
+                grams, counts = np.unique(longer % self.V ** k, return_counts=True)
+            counts = counts.astype(np.float64)
+            # Per context: the total count and the number of different next characters.
+            contexts, first = np.unique(grams // self.V, return_index=True)   # grams are sorted
+            totals = np.add.reduceat(counts, first)
+            types = np.diff(np.append(first, len(grams))).astype(np.float64)
+            self.grams.append(grams)
+            self.counts.append(counts)
+            self.contexts.append(contexts)
+            self.totals.append(totals)
+            self.types.append(types)
+            n1, n2 = np.sum(counts == 1), np.sum(counts == 2)
+            estimated.append(n1 / (n1 + 2 * n2) if n1 > 0 else 0.5)
+        if discounts is None:
+            self.discounts = estimated
+        else:
+            if len(discounts) != self.order:
+                raise ValueError(f"KneserNey: discounts must hold one number per order, "
+                                 f"{self.order}, got {len(discounts)}")
+            for d in discounts:
+                check_number("KneserNey", "discounts", d, "(0, 1]")
+            self.discounts = [float(d) for d in discounts]
+
+    def probs(self, contexts, nexts):
+        """p(next | context) for many pairs at once.
+
+        Inputs: contexts: (M, order - 1) ints, the characters before each next
+        character, oldest first; nexts: (M,) ints.
+        Returns: (M,) probabilities.
+        """
+        n, V = self.order, self.V
+        M = len(nexts) if isinstance(nexts, np.ndarray) and nexts.ndim == 1 else "M"
+        for name, a, spec, shape in [("nexts", nexts, "(M,)", (M,)),
+                                     ("contexts", contexts, "(M, order - 1)", (M, n - 1))]:
+            if not isinstance(a, np.ndarray) or a.dtype.kind not in "iu" or a.shape != shape:
+                raise ValueError(f"probs: {name} must be an integer array of shape {spec} = {shape}, "
+                                 f"got {getattr(a, 'shape', type(a).__name__)}"
+                                 f"{f' of dtype {a.dtype}' if isinstance(a, np.ndarray) else ''}")
+            check_index_range("probs", name, a, 0, V, "V")
+        p = np.full(len(nexts), 1.0 / V)   # order 0: uniform
+        for k in range(1, n + 1):          # order k reads the last k - 1 characters of the context
+            h = np.zeros(len(nexts), dtype=np.int64)
+            for j in range(n - k, n - 1):
+                h = h * V + contexts[:, j]
+            c_hw = _lookup(self.grams[k - 1], self.counts[k - 1], h * V + nexts)
+            c_h = _lookup(self.contexts[k - 1], self.totals[k - 1], h)
+            t_h = _lookup(self.contexts[k - 1], self.types[k - 1], h)
+            D = self.discounts[k - 1]
+            seen = c_h > 0
+            safe = np.where(seen, c_h, 1.0)
+            mixed = (np.maximum(c_hw - D, 0.0) + D * t_h * p) / safe
+            p = np.where(seen, mixed, p)   # a context never seen: the lower order alone
+        return p
+
+    def next_char_probs(self, context):
+        """The whole distribution over the V characters after one context: (V,), sums to 1.
+
+        context: (order - 1,) ints (at least that many; only the last order - 1 are read).
+        """
+        _check_ids("next_char_probs", "context", context, self.V, min_len=self.order - 1)
+        context = np.asarray(context[len(context) - (self.order - 1):], dtype=np.int64)
+        rows = np.tile(context, (self.V, 1))
+        return self.probs(rows, np.arange(self.V))
+
+    def log2_probs(self, ids, start=None):
+        """log2 p of every character of ids from position start on, given the order - 1 before it.
+
+        start defaults to order - 1, the first character with a full context;
+        a larger start lets models of different orders score the same characters.
+        Returns: (L - start,) floats.
+        """
+        start = self.order - 1 if start is None else start
+        check_int("log2_probs", "start", start, low=self.order - 1)
+        _check_ids("log2_probs", "ids", ids, self.V, min_len=start + 1)
+        ids = ids.astype(np.int64)
+        positions = np.arange(start, len(ids))
+        contexts = ids[positions[:, None] + np.arange(-(self.order - 1), 0)]   # (M, order - 1)
+        return np.log2(self.probs(contexts, ids[positions]))
+
+    def bits_per_char(self, ids, start=None):
+        """Mean of -log2 p(next character | order - 1 before) over ids[start:], in bits per character."""
+        return float(-np.mean(self.log2_probs(ids, start)))
+
+
+def choose_order(train_ids, val_ids, V, orders=range(1, 8)):
+    """The Kneser-Ney order with the lowest bits per character on validation text.
+
+    Every order scores the same validation characters (from position
+    max(orders) - 1 on), so the comparison is fair.
+    Returns: (best_order, {order: validation bpc}, {order: model}). Never pass held-out text here.
+    """
+    orders = list(orders)
+    if not orders:
+        raise ValueError("choose_order: orders must hold at least one order, got none")
+    for n in orders:
+        check_int("choose_order", "orders", n, low=1, high=MAX_ORDER)
+    _check_ids("choose_order", "val_ids", val_ids, V, min_len=max(orders))
+    models = {n: KneserNey(train_ids, n, V) for n in orders}
+    scores = {n: m.bits_per_char(val_ids, start=max(orders) - 1) for n, m in models.items()}
+    return min(scores, key=scores.get), scores, models
