@@ -15,25 +15,33 @@ Where the checks go, and what they cost
 - NaN and inf (check_finite) must read every entry. A public function checks
   the arrays it is handed, once per call: a layer's forward its inputs and
   weights, a backward its upstream gradient, a model its data. Over a whole
-  sequence that is one pass beside the dozens the layer makes itself: under
-  1% of a training update at N=32, T=50, H=128, about 1.5% for an LSTM
-  classifier at H=32, and 6% for a tiny vanilla RNN (H=32, D=2), where
-  every numpy call is so small that its fixed cost dominates. The time loops
-  inside rnn_forward, lstm_forward and gru_forward call private step helpers
-  that check nothing, so no check runs once per time step. fit and train_lm
-  check the training data once per run and the loss once per update.
+  sequence that is one pass beside the dozens the layer makes itself. The
+  time loops inside rnn_forward, lstm_forward and gru_forward call private
+  step helpers that check nothing, so no check runs once per time step.
+- fit and train_lm check the training data and the weights once per run,
+  then the loss and the gradient norm once per update. Inside an update the
+  layers skip their NaN passes (skip_nan_checks): the data and weights were
+  checked before training began, so a NaN or inf met there can only come
+  from training itself, and it shows in the loss or the gradient norm.
+- What it all costs, with the check calls of one update replayed and timed:
+  under 1% of an update at N=32, T=50, H=128; at H=32, about 1% for an LSTM
+  classifier and 3-5% for a tiny vanilla RNN (D=2), where every numpy call
+  is so small that its fixed cost dominates (6.5% without the skip).
 - A NaN that training itself makes (an overflow, from finite data and finite
-  weights) is divergence, not bad input: check_finite raises NotFiniteError,
-  a ValueError that fit and train_lm turn into TrainingDiverged with advice.
+  weights) is divergence, not bad input: fit and train_lm stop with
+  TrainingDiverged and advice. Called directly, a layer that meets one
+  raises NotFiniteError, a ValueError.
 """
+import contextvars
 import numbers
+from contextlib import contextmanager
 from functools import lru_cache
 
 import numpy as np
 
 
 class NotFiniteError(ValueError):
-    """An array holds NaN or inf. A ValueError; fit and train_lm read it as divergence."""
+    """An array holds NaN or inf. A ValueError, so `except ValueError` catches it too."""
 
 
 def check_arrays(where, **specs):
@@ -116,8 +124,28 @@ def check_gate_weights(where, dims, G, Wx, Wh, b):
                              f"= {expected}, got {a.shape}" + (f" ({origin})" if origin else ""))
 
 
+# True inside skip_nan_checks(). A context variable, not a plain global, so that
+# another thread (or a widget's callback) running meanwhile still checks.
+_skipping_nan_checks = contextvars.ContextVar("skipping_nan_checks", default=False)
+
+
+@contextmanager
+def skip_nan_checks():
+    """Turn check_finite off inside the block; fit and train_lm run each update in one."""
+    token = _skipping_nan_checks.set(True)
+    try:
+        yield
+    finally:
+        _skipping_nan_checks.reset(token)
+
+
 def check_finite(where, **arrays):
-    """Raise NotFiniteError (a ValueError) if any named array holds NaN or inf."""
+    """Raise NotFiniteError (a ValueError) if any named array holds NaN or inf.
+
+    Does nothing inside skip_nan_checks().
+    """
+    if _skipping_nan_checks.get():
+        return
     for name, a in arrays.items():
         if not np.isfinite(a).all():
             nan, total = int(np.isnan(a).sum()), np.size(a)

@@ -29,7 +29,7 @@ import numbers
 import numpy as np
 
 from . import optim
-from ._checks import NotFiniteError, check_bool, check_callable, check_int, check_number
+from ._checks import check_bool, check_callable, check_int, check_number, skip_nan_checks
 
 
 class TrainingDiverged(FloatingPointError):
@@ -89,18 +89,21 @@ class DivergenceCheck:
 
 
 def _guarded_loss_and_norm(compute, clip):
-    """Run compute() -> (loss, grads, ...) and clip the grads; NaN loss and norm on overflow.
+    """Run compute() -> (loss, grads, ...) and clip the grads, with the layers' NaN checks off.
+
+    fit and train_lm check the data and the weights before the first update,
+    so a NaN or inf met inside an update can only come from training itself
+    (an overflow), and it shows in the loss or the gradient norm, which the
+    caller's DivergenceCheck reads. The layers' own NaN passes would only
+    repeat that, so they are skipped here (see _checks.py for what it saves).
 
     Inputs: compute: function of no arguments; clip: max global norm, or None.
-    Returns: loss, norm (before clipping), and compute()'s output (None after an overflow).
+    Returns: loss, norm (before clipping), and compute()'s output.
     """
-    try:
-        # Overflow is expected when training diverges: the caller's DivergenceCheck catches it.
-        with np.errstate(over="ignore", invalid="ignore"):
-            out = compute()
-            norm = optim.global_norm(out[1]) if clip is None else optim.clip_grad_norm(out[1], clip)
-    except NotFiniteError:  # finite data and weights went in, a layer made NaN or inf: divergence
-        return float("nan"), float("nan"), None
+    # Overflow is expected when training diverges: the caller's DivergenceCheck catches it.
+    with np.errstate(over="ignore", invalid="ignore"), skip_nan_checks():
+        out = compute()
+        norm = optim.global_norm(out[1]) if clip is None else optim.clip_grad_norm(out[1], clip)
     return out[0], norm, out
 
 

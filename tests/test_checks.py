@@ -4,11 +4,13 @@ Each error must say where it happened, which argument is wrong, what shape
 was expected and what shape was received.
 """
 import re
+import threading
 
 import numpy as np
 import pytest
 
-from rnn_helpers._checks import check_arrays, check_choice, check_finite
+from rnn_helpers._checks import (NotFiniteError, check_arrays, check_choice, check_finite,
+                                 skip_nan_checks)
 
 
 # --------------------------------------------------------- check_arrays
@@ -200,3 +202,33 @@ def test_gate_weights_mismatch_says_where_d_and_h_came_from():
     with pytest.raises(ValueError, match=r"^f: Wx must have shape \(D, 3H\) = \(2, 18\), got \(2, 15\) "
                                          r"\(D = 2 comes from x, H = 6 comes from h_prev\)$"):
         check_gate_weights("f", dims, 3, np.zeros((2, 15)), np.zeros((5, 15)), np.zeros(15))
+
+
+# --------------------------------------------------------- skip_nan_checks
+
+def test_skip_nan_checks_turns_check_finite_off_inside_the_block_only():
+    bad = np.array([1.0, np.nan])
+    with skip_nan_checks():
+        check_finite("f", a=bad)  # skipped: no error
+    with pytest.raises(NotFiniteError, match=r"^f: a contains NaN or inf"):
+        check_finite("f", a=bad)
+    with pytest.raises(RuntimeError):
+        with skip_nan_checks():
+            raise RuntimeError("an error inside the block")
+    with pytest.raises(NotFiniteError):  # back on after an error too
+        check_finite("f", a=bad)
+
+
+def test_skip_nan_checks_does_not_reach_another_thread():
+    errors = []
+
+    def other_thread():
+        try:
+            check_finite("g", a=np.array([np.inf]))
+        except NotFiniteError as e:
+            errors.append(e)
+    with skip_nan_checks():
+        t = threading.Thread(target=other_thread)
+        t.start()
+        t.join()
+    assert len(errors) == 1
