@@ -62,6 +62,9 @@ def ngram_codes(ids, k, V):
     The code of characters (a, b, c) is a*V**2 + b*V + c, so code // V is the
     code of the context (a, b) and code % V**(k-1) the code of (b, c).
     """
+    check_int("ngram_codes", "k", k)
+    check_int("ngram_codes", "V", V)
+    _check_ids("ngram_codes", "ids", ids, V, min_len=0)
     L = len(ids) - k + 1
     code = np.zeros(max(L, 0), dtype=np.int64)
     for j in range(k):
@@ -205,6 +208,8 @@ def choose_order(train_ids, val_ids, V, orders=range(1, 8)):
         raise ValueError("choose_order: orders must hold at least one order, got none")
     for n in orders:
         check_int("choose_order", "orders", n, low=1, high=MAX_ORDER)
+    check_int("choose_order", "V", V)
+    _check_ids("choose_order", "train_ids", train_ids, V, min_len=max(orders) + 1)
     _check_ids("choose_order", "val_ids", val_ids, V, min_len=max(orders))
     models = {n: KneserNey(train_ids, n, V) for n in orders}
     scores = {n: m.bits_per_char(val_ids, start=max(orders) - 1) for n, m in models.items()}

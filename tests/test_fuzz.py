@@ -24,8 +24,8 @@ import pytest
 
 import rnn_helpers
 from rnn_helpers import (charlm, data, exercises, feedforward, gradcheck, gradients, gru, init,
-                         inspect_lstm, layers, lstm, models, optim, recurrent, report, rnn, seq2seq,
-                         text, training, widgets)
+                         inspect_lstm, layers, lstm, models, ngram, optim, recurrent, report, rnn,
+                         seq2seq, text, training, widgets)
 
 N, T, D, H, V, E, C = 3, 4, 2, 5, 7, 3, 4
 RNG = np.random.default_rng(0)
@@ -482,6 +482,33 @@ spec("probe_units", charlm.probe_units, dict(states={"h": st}, features={"a": ft
       "test_states": [("alone", {"h": st})]},
      extra=[("keys", "test_states", dict(test_states={"c": st}, test_features={"a": ft}))])
 
+# ---------------------------------------------------------------- ngram
+
+NV = len(VOCAB)
+KN = ngram.KneserNey(IDS, 3, NV)
+BAD_IDS = [("float", IDS * 1.0), ("2-D", IDS[:10].reshape(2, 5)), ("list", IDS.tolist()), ("None", None),
+           ("too large", IDS + NV), ("negative", IDS - 1)]
+spec("KneserNey", ngram.KneserNey, dict(ids=IDS, order=3, V=NV),
+     {"ids": BAD_IDS + [("short", IDS[:3])], "order": POS_INT + [("too high", 13)], "V": POS_INT + [("too small", 3)],
+      "discounts": [("length", [0.5]), ("zero", [0.0, 0.5, 0.5]), ("above 1", [1.5, 0.5, 0.5]),
+                    ("nan", [np.nan, 0.5, 0.5])]})
+spec("KneserNey.probs", KN.probs, dict(contexts=IDS[:8].reshape(4, 2), nexts=IDS[:4]),
+     {"contexts": [("float", IDS[:8].reshape(4, 2) * 1.0), ("shape", IDS[:12].reshape(4, 3)), ("None", None),
+                   ("too large", IDS[:8].reshape(4, 2) + NV)],
+      "nexts": [("float", IDS[:4] * 1.0), ("2-D", IDS[:4].reshape(4, 1)), ("list", [0, 1, 2, 3]),
+                ("negative", IDS[:4] - 10)]})
+spec("KneserNey.next_char_probs", KN.next_char_probs, dict(context=IDS[:2]),
+     {"context": BAD_IDS[:4] + [("short", IDS[:1]), ("too large", IDS[:2] + NV)]})
+for method in ("log2_probs", "bits_per_char"):
+    spec(f"KneserNey.{method}", getattr(KN, method), dict(ids=IDS),
+         {"ids": BAD_IDS + [("short", IDS[:2])], "start": [("too small", 1), ("float", 2.5), ("str", "3")]})
+spec("choose_order", ngram.choose_order, dict(train_ids=IDS, val_ids=IDS, V=NV, orders=[1, 2]),
+     {"train_ids": BAD_IDS, "val_ids": BAD_IDS, "V": POS_INT, "orders": [("empty", []), ("zero", [0, 1]),
+                                                                        ("float", [1.5]), ("too high", [13])]})
+spec("ngram_codes", ngram.ngram_codes, dict(ids=IDS, k=2, V=NV),
+     {"ids": BAD_IDS, "k": POS_INT, "V": POS_INT + [("too small", 3)]})
+
+
 # ---------------------------------------------------------------- data and text
 
 spec("sine_windows", data.sine_windows, dict(t_start=0, t_stop=10, seq_len=3),
@@ -643,7 +670,7 @@ def test_a_bad_call_raises_a_value_error_naming_the_argument(call, kwargs, arg):
 
 # The modules fuzzed here compute; these ones draw or build files, and are left out.
 MODULES = [charlm, data, exercises, feedforward, gradcheck, gradients, gru, init, inspect_lstm, layers,
-           lstm, models, optim, recurrent, report, rnn, seq2seq, text, training, widgets]
+           lstm, models, ngram, optim, recurrent, report, rnn, seq2seq, text, training, widgets]
 NOT_FUZZED_MODULES = {"_checks": "private: the checks themselves, tested in test_checks.py",
                       "plots": "draws the notebooks' figures from results the package made",
                       "figures": "draws the diagrams in Image/ (python -m rnn_helpers.figures)",
