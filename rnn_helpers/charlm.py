@@ -584,6 +584,9 @@ def train_lm(model, ids, num_epochs=2, batch_size=128, seq_len=8, lr=1e-2, lr_de
             history["val_chars"].append(seen)
         if callback is not None:
             callback(epoch, model)
+    if check.ended():  # a run too short for the rule above, above the limit to its end
+        raise TrainingDiverged(_divergence_message(f"by the end of training ({check.updates} updates)",
+                                                   *check.last, check, opt.lr, clip))
     return history
 
 

@@ -224,6 +224,9 @@ def evaluate(model, X, y):
     return layers.mse_loss(model.predict(X), y)[0]
 
 
+_RANDN_TIP = "a scaled initialisation (init_scheme='xavier') if you used 'randn'"
+
+
 def fit(model, X, y, num_epochs=100, batch_size=32, lr=1e-2, lr_decay=1.0, optimizer="adam",
         clip=None, X_val=None, y_val=None, seed=0, print_every=0, callback=None,
         stop_if_diverging=True):
@@ -289,9 +292,8 @@ def fit(model, X, y, num_epochs=100, batch_size=32, lr=1e-2, lr_decay=1.0, optim
                 lambda: model.loss_and_grads(_take(X, batch), y[batch]), clip)
             if check.update(loss, norm):
                 where = f"at epoch {epoch}, batch {start // batch_size + 1}"
-                randn_tip = "a scaled initialisation (init_scheme='xavier') if you used 'randn'"
                 raise TrainingDiverged(_divergence_message(where, loss, norm, check, lr, clip,
-                                                          [randn_tip]))
+                                                          [_RANDN_TIP]))
             opt.step(out[1])
             total += loss * len(batch)  # weight by batch size: the last batch may be short
             max_norm = max(max_norm, norm)
@@ -305,6 +307,9 @@ def fit(model, X, y, num_epochs=100, batch_size=32, lr=1e-2, lr_decay=1.0, optim
             callback(epoch, model)
         if print_every and (epoch % print_every == 0 or epoch == num_epochs):
             print(_progress_line(epoch, num_epochs, history))
+    if check.ended():  # a run too short for the rule above, above the limit to its end
+        raise TrainingDiverged(_divergence_message(f"by the end of training ({check.updates} updates)",
+                                                   *check.last, check, lr, clip, [_RANDN_TIP]))
     return history
 
 

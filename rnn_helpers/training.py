@@ -23,6 +23,11 @@ of magnitude and stays there without ever overflowing to NaN. Healthy runs
 never come near the rule: in every run of the notebooks the loss stays below
 1.75 times its reference, and below 1.01 times it for any 20 updates in a
 row. A single spike does not trip it; 20 updates in a row do.
+
+A run too short for 20 updates in a row is judged when it ends (ended()): it
+has diverged if every update after the first stayed above the limit, and
+there were at least SHORT = 3 of them. A healthy run that short still comes
+back below twice its start at least once.
 """
 import numbers
 
@@ -48,10 +53,13 @@ class DivergenceCheck:
 
     update(loss, norm) returns True once training has diverged; .reason then
     says why in words ("" for NaN or inf, which speak for themselves).
+    ended(), called once training is over, returns True if a run too short
+    for PATIENCE spent it all above the limit.
     """
 
     FACTOR = 2.0   # "far above": twice the reference
     PATIENCE = 20  # "sustained": this many updates in a row
+    SHORT = 3      # a shorter run: every update after the first, and at least this many
 
     def __init__(self, guess_loss=None, nan_only=False):
         if guess_loss is not None and not callable(guess_loss):
@@ -60,6 +68,7 @@ class DivergenceCheck:
         self.guess_loss, self.nan_only = guess_loss, nan_only
         self.reference, self.limit = None, np.inf  # both set by the first update
         self.run, self.reason = 0, ""  # updates in a row above the limit; why it diverged
+        self.updates, self.last = 0, (np.nan, np.nan)  # updates seen; the last (loss, norm)
 
     def update(self, loss, norm):
         """Record one update's loss and gradient norm; return True if training has diverged."""
@@ -69,6 +78,7 @@ class DivergenceCheck:
                 raise ValueError(f"DivergenceCheck.update: {name} must be a number"
                                  f"{' >= 0' if low == 0 else ''} (NaN and inf mean divergence), "
                                  f"got {value!r}")
+        self.updates, self.last = self.updates + 1, (float(loss), float(norm))
         if not (np.isfinite(loss) and np.isfinite(norm)):
             return True
         if self.reference is None:  # the first update: where training started
@@ -81,11 +91,21 @@ class DivergenceCheck:
         self.run = self.run + 1 if loss > self.limit else 0
         if self.run < self.PATIENCE or self.nan_only:
             return False
+        self.reason = f"; the loss has stayed above {self._limit_text()} for {self.PATIENCE} updates in a row"
+        return True
+
+    def ended(self):
+        """At the end of training: True if every update after the first (SHORT or more) was above the limit."""
+        if self.nan_only or not self.SHORT <= self.run == self.updates - 1 < self.PATIENCE:
+            return False
+        self.reason = (f"; the loss stayed above {self._limit_text()} for all {self.run} updates after "
+                       f"the first, to the end of training")
+        return True
+
+    def _limit_text(self):
         start = "its first loss" if self.reference > (self.guess_loss or 0.0) else \
             "the loss of a know-nothing guess"
-        self.reason = (f"; the loss has stayed above {self.limit:.3g} ({self.FACTOR:g} x {start}, "
-                       f"{self.reference:.3g}) for {self.PATIENCE} updates in a row")
-        return True
+        return f"{self.limit:.3g} ({self.FACTOR:g} x {start}, {self.reference:.3g})"
 
 
 def _guarded_loss_and_norm(compute, clip):

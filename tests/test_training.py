@@ -189,3 +189,49 @@ def test_skipping_the_nan_checks_changes_no_number(sine, monkeypatch):
     assert skipped[0] == checked[0]
     for k in skipped[1]:
         np.testing.assert_array_equal(skipped[1][k], checked[1][k])
+
+
+def ended(losses, **kwargs):
+    """Feed losses to a fresh DivergenceCheck that never trips; return what ended() says."""
+    check = DivergenceCheck(**kwargs)
+    assert not any(check.update(loss, 1.0) for loss in losses)
+    return check.ended()
+
+
+def test_a_short_run_above_the_limit_to_its_end_has_diverged():
+    SHORT = DivergenceCheck.SHORT
+    assert SHORT == 3                                        # the number the docstring quotes
+    assert ended([1.0] + [5.0] * SHORT)
+    assert ended([1.0] + [5.0] * (PATIENCE - 1))             # the longest run the rule above misses
+    assert not ended([1.0] + [5.0] * (SHORT - 1))            # too few to call it sustained
+    assert not ended([1.0, 5.0, 5.0, 1.5, 5.0, 5.0])         # came back below once
+    assert not ended([1.0] + [5.0] * SHORT, nan_only=True)
+    assert not ended([1.0] * 10)
+    assert not ended([])
+
+
+def test_fit_stops_a_short_run_that_blows_up(sine):
+    X, y = sine
+    model = models.ManyToOneRNN(1, 16, 1, seed=0)
+    with pytest.raises(TrainingDiverged, match="to the end of training"):
+        models.fit(model, X[:160], y[:160], num_epochs=1, batch_size=32, lr=1e3)   # 5 updates
+
+
+def test_a_short_healthy_run_is_not_stopped(sine):
+    X, y = sine
+    history = models.fit(models.ManyToOneRNN(1, 16, 1, seed=0), X[:160], y[:160], num_epochs=1,
+                         batch_size=32, lr=1e-2)
+    assert len(history["loss"]) == 1
+
+
+def test_train_lm_stops_a_short_run_that_blows_up():
+    from rnn_helpers import charlm
+    text = "def add(a, b):\n    return a + b\n" * 20          # 640 characters: 10 updates of 8 x 8
+    vocab = charlm.Vocabulary.from_text(text)
+    ids = vocab.encode(text)
+    with pytest.raises(TrainingDiverged, match="to the end of training"):
+        charlm.train_lm(charlm.CharLM(vocab, "rnn", 8, 16, seed=0), ids, num_epochs=1, batch_size=8,
+                        lr=10, clip=None)
+    history = charlm.train_lm(charlm.CharLM(vocab, "rnn", 8, 16, seed=0), ids, num_epochs=1, batch_size=8,
+                              lr=1e-2)
+    assert len(history["loss"]) == 1
