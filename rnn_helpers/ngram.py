@@ -1,9 +1,12 @@
-"""Interpolated Kneser-Ney: the count model a specialist would put beside a character RNN.
+"""Count models of text: add-k n-grams, and interpolated Kneser-Ney, the baseline a specialist would use.
 
 An n-gram model predicts the next character from the n-1 before it, using
-only counts from the training text. The add-k trigram of `charlm` is the
-simplest version. Kneser-Ney (Kneser and Ney, 1995, in the interpolated form
-of Chen and Goodman, 1998) is the standard strong one. Two ideas make it so:
+only counts from the training text. Add-k smoothing (ngram_counts,
+ngram_log2_probs, choose_k) is the simplest version: a dense table of
+counts with k added to each, fine for a bigram or trigram over a small
+alphabet (`charlm` re-exports them, where notebook 06 reads them).
+Kneser-Ney (Kneser and Ney, 1995, in the interpolated form of Chen and
+Goodman, 1998) is the standard strong one. Two ideas make it so:
 
 1. **Absolute discounting.** Take a fixed amount D (between 0 and 1) off every
    count that is seen, and give the probability mass it frees to a
@@ -41,9 +44,10 @@ Everything is counted with numpy: an n-gram is numbered in base V (its
 """
 import numpy as np
 
-from ._checks import check_index_range, check_int, check_number
+from ._checks import check_arrays, check_finite, check_index_range, check_int, check_number
 
 MAX_ORDER = 12
+MAX_NGRAM_TABLE = 10 ** 8  # counts in one dense add-k table: 800 MB of float64
 
 
 def _check_ids(where, name, ids, V, min_len):
@@ -55,6 +59,89 @@ def _check_ids(where, name, ids, V, min_len):
         raise ValueError(f"{where}: {name} must hold at least {min_len} characters, got {len(ids)}")
     check_index_range(where, name, ids, 0, V, "V")
 
+
+# ---------------------------------------------------------------- add-k: dense count tables
+
+def ngram_counts(ids, n, V):
+    """How often each n-gram occurs: counts[a, b, c] = #times "abc" (for n = 3).
+
+    Inputs: ids: (L,) ints in [0, V); n: 1 (unigram), 2 (bigram), 3 (trigram), ...
+    Returns: float64 array of shape (V,) * n; the last axis is the next character.
+    """
+    check_int("ngram_counts", "n", n)
+    check_int("ngram_counts", "V", V)
+    size = int(V) ** int(n)  # Python ints: no overflow
+    if size > MAX_NGRAM_TABLE:
+        raise ValueError(f"ngram_counts: a table of V**n = {V}**{n} = {size:.3g} counts is too "
+                         f"large (at most {MAX_NGRAM_TABLE:.0e}); use a smaller n")
+    _check_ids("ngram_counts", "ids", ids, V, min_len=n)
+    # Number every n-gram in base V, then count the numbers in one bincount.
+    L = len(ids) - n + 1
+    code = np.zeros(L, dtype=np.int64)
+    for j in range(n):
+        code = code * V + ids[j:j + L]
+    return np.bincount(code, minlength=V ** n).reshape((V,) * n).astype(np.float64)
+
+
+def ngram_log2_probs(counts, k):
+    """Add-k smoothed log2 probabilities of the next character given the n-1 before.
+
+        p(c | context) = (count(context, c) + k) / (count(context) + k * V)
+
+    Every character gets k pseudo-counts, so an n-gram never seen in training
+    still has a small probability (without it, one unseen n-gram in the
+    held-out text would make the cross-entropy infinite).
+
+    Inputs: counts: (V,) * n from ngram_counts; k: positive float.
+    Returns: log2 p, shaped like counts; each slice along the last axis sums to 1 in p.
+    """
+    _check_ngram_table("ngram_log2_probs", "counts", counts)
+    check_number("ngram_log2_probs", "k", k)
+    if counts.min() < 0:
+        raise ValueError(f"ngram_log2_probs: counts must be >= 0, got a minimum of {counts.min()}")
+    V = counts.shape[-1]
+    return np.log2(counts + k) - np.log2(counts.sum(axis=-1, keepdims=True) + k * V)
+
+
+def ngram_bits_per_char(log2_probs, ids):
+    """Mean of -log2 p(next character | n-1 before) over ids[n-1:], in bits per character.
+
+    Inputs: log2_probs: (V,) * n from ngram_log2_probs; ids: (L,) ints.
+    """
+    _check_ngram_table("ngram_bits_per_char", "log2_probs", log2_probs)
+    n = log2_probs.ndim
+    _check_ids("ngram_bits_per_char", "ids", ids, log2_probs.shape[0], min_len=n)
+    L = len(ids) - n + 1
+    index = tuple(ids[j:j + L] for j in range(n))  # (context..., next) for every position
+    return float(-np.mean(log2_probs[index]))
+
+
+def _check_ngram_table(where, name, table):
+    """Raise ValueError unless table is a float array of shape (V,) * n with n, V >= 1."""
+    if not isinstance(table, np.ndarray) or table.ndim == 0 or table.size == 0 or \
+            len(set(table.shape)) != 1:
+        raise ValueError(f"{where}: {name} must be a numpy array of shape (V,) * n, e.g. (V, V) "
+                         f"for bigrams, got {getattr(table, 'shape', type(table).__name__)}")
+    check_arrays(where, **{name: (table, ",".join(["V"] * table.ndim))})  # floating point
+    check_finite(where, **{name: table})
+
+
+def choose_k(counts, val_ids, ks=(1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0)):
+    """The add-k constant with the lowest bits per character on validation text.
+
+    Returns: (best_k, {k: validation bpc}). Never pass held-out text here.
+    """
+    if not isinstance(ks, (list, tuple)) or not ks:
+        raise ValueError(f"choose_k: ks must be a non-empty list of positive numbers, got {ks!r}")
+    for k in ks:
+        check_number("choose_k", "ks", k)
+    _check_ngram_table("choose_k", "counts", counts)
+    _check_ids("choose_k", "val_ids", val_ids, counts.shape[0], min_len=counts.ndim)
+    scores = {k: ngram_bits_per_char(ngram_log2_probs(counts, k), val_ids) for k in ks}
+    return min(scores, key=scores.get), scores
+
+
+# ---------------------------------------------------------------- Kneser-Ney
 
 def ngram_codes(ids, k, V):
     """The code of every k-gram of ids, in base V: (L - k + 1,) int64.
