@@ -18,7 +18,7 @@ number of equally likely characters the model is as unsure as.
     sample(model, "Return the", length=80, temperature=0.8, seed=0)
 
 Sections: corpus and split; Vocabulary; the truncated-BPTT batch iterator;
-n-gram count baselines; the CharLM model; training and evaluation; sampling;
+the add-k n-gram baselines (re-exported from ngram.py); the CharLM model; training and evaluation; sampling;
 reading the hidden units.
 """
 import os
