@@ -3,6 +3,7 @@
     python benchmarks/headless_stalls.py --runner nbval --runs 20 notebooks/03-*.ipynb
     python benchmarks/headless_stalls.py --runner nbclient --runs 20 --timeout 30 NB.ipynb
     python benchmarks/headless_stalls.py --runner sliced --runs 20 NB.ipynb
+    python benchmarks/headless_stalls.py --runner nbclient --cells 1,31 notebooks/03-*.ipynb  # two cells only
 
 Runners:
 - nbval: the test suite's way (`python -m pytest NB`, the repo's settings, a cell fails after 120 s).
@@ -13,12 +14,17 @@ Runners:
 
 A cell counts as stalled when the client waited more than --stall seconds longer than the kernel
 worked. Prints one line per run and a summary; the numbers are for benchmarks/README.md.
+
+--cells runs a copy of the notebook with only the code cells listed (indices into the notebook's
+cells, as nbformat counts them): the setup cell and one widget cell make a run of a few seconds
+that still builds the widget, so the runners can be compared over many runs.
 """
 import argparse
 import datetime
 import importlib.util
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -64,6 +70,17 @@ def run_nbclient(path, timeout):
     return extra[worst], worst, time.monotonic() - start
 
 
+def only_cells(path, indices, folder):
+    """A copy of the notebook at path, in folder, keeping only the cells at indices."""
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    nb.cells = [nb.cells[i] for i in indices]
+    out = folder / f"{path.stem}-cells-{'-'.join(map(str, indices))}.ipynb"
+    nbformat.write(nb, out)
+    return out
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="+", type=Path)
@@ -72,7 +89,12 @@ def main():
     parser.add_argument("--timeout", type=int, default=120, help="cell timeout for nbclient runs")
     parser.add_argument("--stall", type=float, default=5.0,
                         help="seconds of extra client wait that count as a stall")
+    parser.add_argument("--cells", help="comma-separated cell indices: run only these cells")
     args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="stalls-"))
+    if args.cells:
+        indices = [int(i) for i in args.cells.split(",")]
+        args.notebooks = [only_cells(path.resolve(), indices, folder) for path in args.notebooks]
     if args.runner == "sliced":
         spec = importlib.util.spec_from_file_location("execute", ROOT / ".ci" / "execute.py")
         execute = importlib.util.module_from_spec(spec)
