@@ -18,8 +18,8 @@ number of equally likely characters the model is as unsure as.
     sample(model, "Return the", length=80, temperature=0.8, seed=0)
 
 Sections: corpus and split; Vocabulary; the truncated-BPTT batch iterator;
-the add-k n-gram baselines (re-exported from ngram.py); the CharLM model; training and evaluation; sampling;
-reading the hidden units.
+the add-k n-gram baselines (re-exported from ngram.py); the CharLM model;
+training and evaluation; sampling; reading the hidden units.
 """
 import os
 import zipfile
