@@ -287,6 +287,23 @@ def check_model(where, model):
                          f".loss_and_grads(...), got {type(model).__name__}")
 
 
+def check_ids(where, ids, min_len=2, V=None, name="ids"):
+    """Raise ValueError unless ids is a 1-D integer array of at least min_len entries in [0, V).
+
+    V None: the vocabulary is not known here, so only ids >= 0 is checked.
+    """
+    if not isinstance(ids, np.ndarray) or ids.ndim != 1 or not np.issubdtype(ids.dtype, np.integer):
+        raise ValueError(f"{where}: {name} must be a 1-D integer array (use vocab.encode(text)), "
+                         f"got {getattr(ids, 'shape', type(ids).__name__)}"
+                         f"{f' of dtype {ids.dtype}' if isinstance(ids, np.ndarray) else ''}")
+    if len(ids) < min_len:
+        raise ValueError(f"{where}: {name} must hold at least {min_len} characters, got {len(ids)}")
+    if V is not None:
+        check_index_range(where, name, ids, 0, V, "V")
+    elif ids.size and ids.min() < 0:
+        raise ValueError(f"{where}: {name} must be character indices >= 0, got a minimum of {ids.min()}")
+
+
 def check_lengths(where, name, lengths, T, low=1, dim="T"):
     """Raise ValueError unless every entry of the integer array lengths lies in [low, T].
 

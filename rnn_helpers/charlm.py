@@ -29,8 +29,8 @@ from importlib import resources
 import numpy as np
 
 from . import init, layers, optim, recurrent
-from ._checks import (check_arrays, check_bool, check_choice, check_finite, check_index_range,
-                      check_int, check_number, check_seed)
+from ._checks import (check_arrays, check_bool, check_choice, check_finite, check_ids,
+                      check_index_range, check_int, check_number, check_seed)
 from .ngram import (MAX_NGRAM_TABLE, choose_k, ngram_bits_per_char,  # noqa: F401 (re-exported)
                     ngram_counts, ngram_log2_probs)
 from .training import (DivergenceCheck, TrainingDiverged, _check_settings, _divergence_message,
@@ -172,23 +172,6 @@ class Vocabulary:
         return "".join(self.itos[i] for i in ids)
 
 
-def _check_ids(where, ids, min_len=2, V=None, name="ids"):
-    """Raise ValueError unless ids is a 1-D integer array of at least min_len entries in [0, V).
-
-    V None: the vocabulary is not known here, so only ids >= 0 is checked.
-    """
-    if not isinstance(ids, np.ndarray) or ids.ndim != 1 or not np.issubdtype(ids.dtype, np.integer):
-        raise ValueError(f"{where}: {name} must be a 1-D integer array (use vocab.encode(text)), "
-                         f"got {getattr(ids, 'shape', type(ids).__name__)}"
-                         f"{f' of dtype {ids.dtype}' if isinstance(ids, np.ndarray) else ''}")
-    if len(ids) < min_len:
-        raise ValueError(f"{where}: {name} must hold at least {min_len} characters, got {len(ids)}")
-    if V is not None:
-        check_index_range(where, name, ids, 0, V, "V")
-    elif ids.min() < 0:
-        raise ValueError(f"{where}: {name} must be character indices >= 0, got a minimum of {ids.min()}")
-
-
 # ---------------------------------------------------------------- batches
 
 def stream_batches(ids, batch_size, seq_len):
@@ -212,7 +195,7 @@ def stream_batches(ids, batch_size, seq_len):
     The last chunk is shorter if the stream length is not a multiple of T; the
     L - 1 - N * ((L - 1) // N) characters at the very end are not used.
     """
-    _check_ids("stream_batches", ids)
+    check_ids("stream_batches", ids)
     check_int("stream_batches", "batch_size", batch_size)
     check_int("stream_batches", "seq_len", seq_len)
     M = (len(ids) - 1) // batch_size  # characters per stream
@@ -467,12 +450,12 @@ def train_lm(model, ids, num_epochs=2, batch_size=128, seq_len=8, lr=1e-2, lr_de
     """
     _check_model("train_lm", model)
     V = len(model.vocab)
-    _check_ids("train_lm", ids, V=V)
+    check_ids("train_lm", ids, V=V)
     _check_settings("train_lm", num_epochs, batch_size, lr, lr_decay, clip, callback, stop_if_diverging)
     check_int("train_lm", "seq_len", seq_len)
     check_int("train_lm", "val_every", val_every, low=0)
     if val_ids is not None:
-        _check_ids("train_lm", val_ids, V=V, name="val_ids")
+        check_ids("train_lm", val_ids, V=V, name="val_ids")
     check_bool("train_lm", "carry_state", carry_state)
     opt = optim.Adam(model.params, lr=lr)
     check_finite("train_lm", **{f"model.params[{k!r}]": p for k, p in model.params.items()})
@@ -534,7 +517,7 @@ def bits_per_char(model, ids, batch_size=32, seq_len=256, carry_state=True):
     Inputs: model: a CharLM; ids: (L,) encoded text. Returns: float, bits per character.
     """
     _check_model("bits_per_char", model)
-    _check_ids("bits_per_char", ids, V=len(model.vocab))
+    check_ids("bits_per_char", ids, V=len(model.vocab))
     check_int("bits_per_char", "batch_size", batch_size)
     check_int("bits_per_char", "seq_len", seq_len)
     check_bool("bits_per_char", "carry_state", carry_state)
@@ -689,7 +672,7 @@ def hidden_states(model, ids, batch_size=16, seq_len=256):
     state; L' = batch_size * (len(ids) // batch_size), row i the state after ids[i].
     """
     _check_model("hidden_states", model)
-    _check_ids("hidden_states", ids, V=len(model.vocab))
+    check_ids("hidden_states", ids, V=len(model.vocab))
     check_int("hidden_states", "batch_size", batch_size, high=len(ids))
     check_int("hidden_states", "seq_len", seq_len)
     N, M = batch_size, len(ids) // batch_size

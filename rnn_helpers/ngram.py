@@ -44,20 +44,10 @@ Everything is counted with numpy: an n-gram is numbered in base V (its
 """
 import numpy as np
 
-from ._checks import check_arrays, check_finite, check_index_range, check_int, check_number
+from ._checks import check_arrays, check_finite, check_ids, check_index_range, check_int, check_number
 
 MAX_ORDER = 12
 MAX_NGRAM_TABLE = 10 ** 8  # counts in one dense add-k table: 800 MB of float64
-
-
-def _check_ids(where, name, ids, V, min_len):
-    if not isinstance(ids, np.ndarray) or ids.ndim != 1 or ids.dtype.kind not in "iu":
-        raise ValueError(f"{where}: {name} must be a 1-D integer array (use vocab.encode(text)), "
-                         f"got {getattr(ids, 'shape', type(ids).__name__)}"
-                         f"{f' of dtype {ids.dtype}' if isinstance(ids, np.ndarray) else ''}")
-    if len(ids) < min_len:
-        raise ValueError(f"{where}: {name} must hold at least {min_len} characters, got {len(ids)}")
-    check_index_range(where, name, ids, 0, V, "V")
 
 
 # ---------------------------------------------------------------- add-k: dense count tables
@@ -74,13 +64,9 @@ def ngram_counts(ids, n, V):
     if size > MAX_NGRAM_TABLE:
         raise ValueError(f"ngram_counts: a table of V**n = {V}**{n} = {size:.3g} counts is too "
                          f"large (at most {MAX_NGRAM_TABLE:.0e}); use a smaller n")
-    _check_ids("ngram_counts", "ids", ids, V, min_len=n)
+    check_ids("ngram_counts", ids, min_len=n, V=V)
     # Number every n-gram in base V, then count the numbers in one bincount.
-    L = len(ids) - n + 1
-    code = np.zeros(L, dtype=np.int64)
-    for j in range(n):
-        code = code * V + ids[j:j + L]
-    return np.bincount(code, minlength=V ** n).reshape((V,) * n).astype(np.float64)
+    return np.bincount(_codes(ids, n, V), minlength=V ** n).reshape((V,) * n).astype(np.float64)
 
 
 def ngram_log2_probs(counts, k):
@@ -110,7 +96,7 @@ def ngram_bits_per_char(log2_probs, ids):
     """
     _check_ngram_table("ngram_bits_per_char", "log2_probs", log2_probs)
     n = log2_probs.ndim
-    _check_ids("ngram_bits_per_char", "ids", ids, log2_probs.shape[0], min_len=n)
+    check_ids("ngram_bits_per_char", ids, min_len=n, V=log2_probs.shape[0])
     L = len(ids) - n + 1
     index = tuple(ids[j:j + L] for j in range(n))  # (context..., next) for every position
     return float(-np.mean(log2_probs[index]))
@@ -136,7 +122,7 @@ def choose_k(counts, val_ids, ks=(1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0)):
     for k in ks:
         check_number("choose_k", "ks", k)
     _check_ngram_table("choose_k", "counts", counts)
-    _check_ids("choose_k", "val_ids", val_ids, counts.shape[0], min_len=counts.ndim)
+    check_ids("choose_k", val_ids, min_len=counts.ndim, V=counts.shape[0], name="val_ids")
     scores = {k: ngram_bits_per_char(ngram_log2_probs(counts, k), val_ids) for k in ks}
     return min(scores, key=scores.get), scores
 
@@ -151,7 +137,12 @@ def ngram_codes(ids, k, V):
     """
     check_int("ngram_codes", "k", k)
     check_int("ngram_codes", "V", V)
-    _check_ids("ngram_codes", "ids", ids, V, min_len=0)
+    check_ids("ngram_codes", ids, min_len=0, V=V)
+    return _codes(ids, k, V)
+
+
+def _codes(ids, k, V):
+    """ngram_codes without the checks, for callers that made them."""
     L = len(ids) - k + 1
     code = np.zeros(max(L, 0), dtype=np.int64)
     for j in range(k):
@@ -189,17 +180,19 @@ class KneserNey:
         if int(V) ** int(order) >= 2 ** 62:
             raise ValueError(f"KneserNey: V**order = {V}**{order} does not fit the int64 codes; "
                              f"use a smaller order")
-        _check_ids("KneserNey", "ids", ids, V, min_len=order + 1)
+        check_ids("KneserNey", ids, min_len=order + 1, V=V)
         self.order, self.V = int(order), int(V)
         ids = ids.astype(np.int64)
         self.grams, self.counts, self.contexts, self.totals, self.types = [], [], [], [], []
         estimated = []
+        # Each m-gram that occurs, once, with how often it occurs: the orders the loop reads.
+        seen = {m: np.unique(_codes(ids, m, self.V), return_counts=True)
+                for m in range(min(2, self.order), self.order + 1)}
         for k in range(1, self.order + 1):
             if k == self.order:   # the highest order: how often each k-gram occurs
-                grams, counts = np.unique(ngram_codes(ids, k, self.V), return_counts=True)
+                grams, counts = seen[k]
             else:                 # lower orders: in how many contexts (one character before) it occurs
-                longer = np.unique(ngram_codes(ids, k + 1, self.V))   # each (k+1)-gram once
-                grams, counts = np.unique(longer % self.V ** k, return_counts=True)
+                grams, counts = np.unique(seen[k + 1][0] % self.V ** k, return_counts=True)
             counts = counts.astype(np.float64)
             # Per context: the total count and the number of different next characters.
             contexts, first = np.unique(grams // self.V, return_index=True)   # grams are sorted
@@ -258,7 +251,7 @@ class KneserNey:
 
         context: (order - 1,) ints (at least that many; only the last order - 1 are read).
         """
-        _check_ids("next_char_probs", "context", context, self.V, min_len=self.order - 1)
+        check_ids("next_char_probs", context, min_len=self.order - 1, V=self.V, name="context")
         context = np.asarray(context[len(context) - (self.order - 1):], dtype=np.int64)
         rows = np.tile(context, (self.V, 1))
         return self.probs(rows, np.arange(self.V))
@@ -272,7 +265,7 @@ class KneserNey:
         """
         start = self.order - 1 if start is None else start
         check_int("log2_probs", "start", start, low=self.order - 1)
-        _check_ids("log2_probs", "ids", ids, self.V, min_len=start + 1)
+        check_ids("log2_probs", ids, min_len=start + 1, V=self.V)
         ids = ids.astype(np.int64)
         positions = np.arange(start, len(ids))
         contexts = ids[positions[:, None] + np.arange(-(self.order - 1), 0)]   # (M, order - 1)
@@ -296,8 +289,8 @@ def choose_order(train_ids, val_ids, V, orders=range(1, 8)):
     for n in orders:
         check_int("choose_order", "orders", n, low=1, high=MAX_ORDER)
     check_int("choose_order", "V", V)
-    _check_ids("choose_order", "train_ids", train_ids, V, min_len=max(orders) + 1)
-    _check_ids("choose_order", "val_ids", val_ids, V, min_len=max(orders))
+    check_ids("choose_order", train_ids, min_len=max(orders) + 1, V=V, name="train_ids")
+    check_ids("choose_order", val_ids, min_len=max(orders), V=V, name="val_ids")
     models = {n: KneserNey(train_ids, n, V) for n in orders}
     scores = {n: m.bits_per_char(val_ids, start=max(orders) - 1) for n, m in models.items()}
     return min(scores, key=scores.get), scores, models
