@@ -91,8 +91,8 @@ def main():
                         help="seconds of extra client wait that count as a stall")
     parser.add_argument("--cells", help="comma-separated cell indices: run only these cells")
     args = parser.parse_args()
-    folder = Path(tempfile.mkdtemp(prefix="stalls-"))
     if args.cells:
+        folder = Path(tempfile.mkdtemp(prefix="stalls-"))
         indices = [int(i) for i in args.cells.split(",")]
         args.notebooks = [only_cells(path.resolve(), indices, folder) for path in args.notebooks]
     if args.runner == "sliced":
