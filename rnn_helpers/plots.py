@@ -242,9 +242,10 @@ def plot_curves(curves, ylabel, title, baseline=None, baseline_label="baseline",
         ax.axhline(baseline, color="0.3", lw=1, ls="--", label=baseline_label)
     if log:
         _log_axes(ax, "epoch", ylabel, title)
-        # A tick and a label at every power of ten, even when the curves span many.
-        ax.yaxis.set_major_locator(plt.LogLocator(base=10, numticks=100))
-        ax.yaxis.set_minor_locator(plt.LogLocator(base=10, subs=np.arange(2, 10), numticks=100))
+        # A label at every power of ten over up to 11 of them; over more, at every few, so that the
+        # labels never overlap (a blow-up can span 30 powers).
+        ax.yaxis.set_major_locator(plt.LogLocator(base=10, numticks=12))
+        ax.yaxis.set_minor_locator(plt.LogLocator(base=10, subs=np.arange(2, 10), numticks=12))
         ax.yaxis.set_minor_formatter(plt.NullFormatter())
     else:
         ax.set(xlabel="epoch", ylabel=ylabel, title=title)
