@@ -1,7 +1,7 @@
 """Run the notebooks with another SEED and compare their checked cells with the committed outputs.
 
     python .ci/seed_variants.py 1 2                 # every notebook, with SEED = 1, then SEED = 2
-    python .ci/seed_variants.py 1 -- notebooks/05-rnn-from-scratch-sine.ipynb
+    python .ci/seed_variants.py 1 -- notebooks/03-rnn-from-scratch-sine.ipynb
 
 The committed notebooks are executed with SEED = 0. A copy of each, with its one
 `SEED = 0` line changed, runs under the same pytest/nbval settings as the

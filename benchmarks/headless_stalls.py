@@ -1,9 +1,9 @@
 """Count stalls in headless notebook runs: the client still waiting after the kernel has finished a cell.
 
-    python benchmarks/headless_stalls.py --runner nbval --runs 20 notebooks/03-*.ipynb
+    python benchmarks/headless_stalls.py --runner nbval --runs 20 notebooks/04-*.ipynb
     python benchmarks/headless_stalls.py --runner nbclient --runs 20 --timeout 30 NB.ipynb
     python benchmarks/headless_stalls.py --runner sliced --runs 20 NB.ipynb
-    python benchmarks/headless_stalls.py --runner nbclient --cells 1,31 notebooks/03-*.ipynb  # two cells only
+    python benchmarks/headless_stalls.py --runner nbclient --cells 1,31 notebooks/04-*.ipynb  # two cells only
 
 Runners:
 - nbval: the test suite's way (`python -m pytest NB`, the repo's settings, a cell fails after 120 s).

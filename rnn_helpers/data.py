@@ -1,6 +1,6 @@
 """Data sets generated in code, so no notebook downloads anything.
 
-Sine windows: the task of notebook 05. A window holds T consecutive values
+Sine windows: the task of notebook 03. A window holds T consecutive values
 sin(t), sin(t+1), ..., sin(t+T-1) at integer t; its target is sin(t+T).
 """
 import numpy as np
@@ -50,7 +50,7 @@ def sine_train_test(seq_len=25, train_stop=250, test_start=300, test_stop=400):
     return X_train, y_train, X_test, y_test
 
 
-# ---------------------------------------------------------------- long-memory tasks (notebooks 03, 04)
+# ---------------------------------------------------------------- long-memory tasks (notebooks 04, 05)
 #
 # Recall: one symbol, then `gap` distractors, then a query; the label is the
 # first symbol. Nothing between the symbol and the query helps, so a model

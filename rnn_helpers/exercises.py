@@ -152,7 +152,7 @@ def check_rnn_step_backward(fn):
                    "(relative error below 1e-7). Well done!")
 
 
-# ---------------------------------------------------------------- notebook 03: gradients through time
+# ---------------------------------------------------------------- notebook 04: gradients through time
 
 def _grad_norms_case(seed=0, N=3, T=7, D=4, H=5):
     """A random tanh RNN run (N, T, D, H all different, non-symmetric Wh) and a dh_last."""
@@ -239,7 +239,7 @@ def check_grad_norms(fn):
                    "(relative error below 1e-7). Well done!")
 
 
-# ---------------------------------------------------------------- notebook 04: the LSTM step backward
+# ---------------------------------------------------------------- notebook 05: the LSTM step backward
 
 _LSTM_NAMES = ("dx", "dh_prev", "dc_prev", "dWx", "dWh", "db")
 _LSTM_ARGS = ("x", "h_prev", "c_prev", "Wx", "Wh", "b")

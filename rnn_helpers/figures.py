@@ -184,7 +184,7 @@ def draw_unrolled_rnn(T=4, ax=None, many_to_one=True):
     return fig
 
 
-# ---------------------------------------------------------------- notebook 04: the LSTM cell
+# ---------------------------------------------------------------- notebook 05: the LSTM cell
 
 # Gate colours for the LSTM diagram: (fill, edge).
 GATE_COLORS = {
@@ -481,8 +481,8 @@ def draw_tbptt_streams(text="Return the sum. Sort in place. Join the parts.", N=
 # Every course figure: file name in Image/ -> function that draws it.
 FIGURES = {
     "02-io-mappings.png": lambda: draw_io_mappings(),
-    "04-lstm-cell.png": lambda: draw_lstm_cell(),
-    "05-unrolled-rnn.png": lambda: draw_unrolled_rnn(),
+    "05-lstm-cell.png": lambda: draw_lstm_cell(),
+    "03-unrolled-rnn.png": lambda: draw_unrolled_rnn(),
     "06-tbptt-streams.png": lambda: draw_tbptt_streams(),
 }
 

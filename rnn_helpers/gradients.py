@@ -21,7 +21,7 @@ sets how (Wh.T)^k grows for large k; the largest singular value bounds one
 step, ||v @ Wh.T|| <= sigma_max ||v||. The activation's slope act'(a) multiplies
 in as well: tanh'(a) = 1 - tanh(a)^2 <= 1, and near 0 once tanh saturates.
 
-The widget of notebook 03 calls `explore_gradients`, a plain function of
+The widget of notebook 04 calls `explore_gradients`, a plain function of
 plain arguments: gradient_norms computes, plots.plot_gradient_explorer draws.
 """
 import numpy as np
@@ -185,7 +185,7 @@ def gradient_norms(scale, seq_len=50, activation="tanh", hidden_size=64, kind="g
 
 
 def explore_gradients(scale=1.5, seq_len=50, activation="tanh", kind="gaussian", seed=0):
-    """The explorer of notebook 03: measure with gradient_norms, then draw.
+    """The explorer of notebook 04: measure with gradient_norms, then draw.
 
     A plain function of plain arguments, so a widget (ipywidgets.interactive)
     can call it on every slider move, and a headless run can call it once.

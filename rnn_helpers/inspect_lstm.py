@@ -4,7 +4,7 @@ Dimensions: N sequences, T time steps, H hidden units, C classes.
 
     internals = lstm_internals(model, tokens)     # "i", "f", "o", "g", "c", "h": (N, T, H)
     units = memory_units(internals["c"][:, -1], labels)   # units that hold the label
-    show_gates(model, tokens, itos, example=3);   # the figure of notebook 04's viewer
+    show_gates(model, tokens, itos, example=3);   # the figure of notebook 05's viewer
 
 show_gates is a plain function of plain arguments, so a widget
 (ipywidgets.interactive) can call it whenever a slider moves, and a test or a
@@ -75,7 +75,7 @@ def memory_units(values, labels, k=None):
 
 def show_gates(model, tokens, itos, example=0, units=None, labels=None, num_units=2,
                class_names=None):
-    """Draw the gates and cell state of one sequence (the viewer of notebook 04).
+    """Draw the gates and cell state of one sequence (the viewer of notebook 05).
 
     Inputs:
     - model: LSTM SequenceClassifier; tokens: (N, T) ints; itos: id -> string

@@ -1,7 +1,7 @@
 """Small models built from the layers, and a training loop.
 
 ManyToOneRNN reads a sequence and predicts one vector from the last hidden
-state (the sine task of notebook 05: 25 values in, the next value out).
+state (the sine task of notebook 03: 25 values in, the next value out).
 
 SequenceClassifier reads a sequence of tokens with an RNN, LSTM or GRU and
 predicts a class: one per sequence (many-to-one, e.g. sentiment) or one per
@@ -34,7 +34,7 @@ class ManyToOneRNN:
 
     params: dict with Wx (D, H), Wh (H, H), b (H,), Wy (H, M), by (M,).
     init: "xavier" (default), "orthogonal" (Xavier Wx, orthogonal Wh) or
-    "randn" (unscaled standard normal: shown in notebook 05 as a pitfall).
+    "randn" (unscaled standard normal: shown in notebook 03 as a pitfall).
     """
 
     def __init__(self, D, H, M, seed=0, init_scheme="xavier", activation="tanh"):

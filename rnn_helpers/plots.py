@@ -136,7 +136,7 @@ def plot_loss_records(curves, title="what the loss curve records"):
     return fig
 
 
-# ---------------------------------------------------------------- notebook 03: gradients through time
+# ---------------------------------------------------------------- notebook 04: gradients through time
 
 def _steps_back(n):
     """x values for a (T,) array indexed t = 1..T: how many steps before the loss."""
@@ -255,7 +255,7 @@ def plot_curves(curves, ylabel, title, baseline=None, baseline_label="baseline",
     return fig
 
 
-# ---------------------------------------------------------------- notebook 04: memory and gates
+# ---------------------------------------------------------------- notebook 05: memory and gates
 
 def plot_accuracy_vs_gap(gaps, accuracies, chance, xlabel="gap (distractors between symbol and query)",
                          title="held-out accuracy against the gap to bridge", styles=None, dodge=0.0):

@@ -69,7 +69,7 @@ def test_a_small_error_is_still_caught():
     assert np.isfinite(float(problems[0].split("relative error ")[1].split()[0]))
 
 
-# ---------------------------------------------------------------- notebook 03: gradient norms
+# ---------------------------------------------------------------- notebook 04: gradient norms
 
 from rnn_helpers.exercises import (check_grad_norms, check_lstm_step_backward,  # noqa: E402
                                    diagnose_grad_norms, diagnose_lstm_step_backward)
@@ -117,7 +117,7 @@ def test_grad_norms_checker_names_common_mistakes(capsys):
     assert "Not yet" in capsys.readouterr().out
 
 
-# ---------------------------------------------------------------- notebook 04: LSTM step backward
+# ---------------------------------------------------------------- notebook 05: LSTM step backward
 
 def test_lstm_checker_passes_the_package_and_names_a_missing_output_path(capsys):
     assert diagnose_lstm_step_backward(lstm_step_backward) == []

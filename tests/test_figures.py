@@ -93,7 +93,7 @@ def test_image_dir_is_at_the_repository_root():
     assert (figures.IMAGE_DIR.parent / "rnn_helpers" / "figures.py").is_file()
 
 
-# ---------------------------------------------------------------- the LSTM cell (notebook 04)
+# ---------------------------------------------------------------- the LSTM cell (notebook 05)
 
 def test_lstm_cell_has_four_gates_three_products_and_one_sum():
     fig = figures.draw_lstm_cell()
@@ -115,7 +115,7 @@ def test_lstm_cell_draws_on_a_given_axes_and_is_registered():
     assert figures.draw_lstm_cell(ax=ax) is fig
     assert len(_labels(fig, "gate")) == 5
     plt.close(fig)
-    assert "04-lstm-cell.png" in FIGURES
+    assert "05-lstm-cell.png" in FIGURES
 
 
 def test_tbptt_streams_show_every_character_once_in_stream_order():

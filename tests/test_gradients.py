@@ -139,7 +139,7 @@ def test_gradient_norms_relu_flat_share_counts_units_that_are_off():
 
 
 def test_gradient_norms_saturation_beats_a_radius_above_one():
-    # The lesson of notebook 03: with tanh, a spectral radius of 1.5 still vanishes,
+    # The lesson of notebook 04: with tanh, a spectral radius of 1.5 still vanishes,
     # while the same matrix without an activation explodes.
     tanh = gradients.gradient_norms(1.5, seq_len=50)
     linear = gradients.gradient_norms(1.5, seq_len=50, activation="linear")

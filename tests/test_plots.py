@@ -15,7 +15,7 @@ def close_figures():
     plt.close("all")
 
 
-# ---------------------------------------------------------------- notebook 03 and 04 plots
+# ---------------------------------------------------------------- notebook 04 and 05 plots
 
 def test_grads_by_distance_scales_each_curve_to_one_at_the_loss():
     norms = {"shrinks": np.array([0.01, 0.1, 2.0]), "grows": np.array([8.0, 4.0, 2.0])}

@@ -99,7 +99,7 @@ def test_fit_stops_a_finite_blow_up_under_every_optimizer(sine, optimizer):
 
 
 def test_fit_with_stop_if_diverging_false_runs_on_and_keeps_the_history():
-    # Notebook 03's unclipped relu RNN blows up to a loss of 1e10 and never overflows.
+    # Notebook 04's unclipped relu RNN blows up to a loss of 1e10 and never overflows.
     X, y = data.adding_problem(300, seq_len=20, seed=1)
 
     def relu_identity():
