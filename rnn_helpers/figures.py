@@ -303,8 +303,8 @@ def draw_lstm_cell(ax=None):
 # The five mappings: name, example, and the steps that have an input and an
 # output (every step has a hidden state). Encoder-decoder: steps 0-2 read,
 # steps 3-6 write, so the lengths differ; "context" is the first decoder step,
-# which starts from the encoder's last state. "feedback": each output is read
-# back at the next step.
+# which starts from the encoder's last state and reads a <start> token
+# ("start"). "feedback": each output is read back at the next step.
 IO_MAPPINGS = (
     ("one-to-one", "image vector \u2192 class\n(no sequence: a\nfeed-forward network)",
      {"inputs": [0], "outputs": [0], "steps": 1}),
@@ -314,16 +314,18 @@ IO_MAPPINGS = (
      {"inputs": [0, 1, 2], "outputs": [2], "steps": 3}),
     ("many-to-many, aligned", "word \u2192 tag, every word;\nframe \u2192 label, every frame",
      {"inputs": [0, 1, 2], "outputs": [0, 1, 2], "steps": 3}),
-    ("encoder-decoder", "many-to-many, lengths differ (here 3 in, 4 out):\n"
-     "\"26 november 2026\" \u2192 \"2026-11-26\"",
-     {"inputs": [0, 1, 2], "outputs": [3, 4, 5, 6], "steps": 7, "feedback": True, "context": 3}),
+    ("encoder-decoder", "many-to-many, lengths differ: \"26 november 2026\" \u2192 \"2026-11-26\"\n"
+     "(3 words in, 10 characters out; drawn here with 3 in, 4 out)",
+     {"inputs": [0, 1, 2], "outputs": [3, 4, 5, 6], "steps": 7, "feedback": True, "context": 3,
+      "start": True}),
 )
 _IO_ROWS = ((0, 1, 2), (3, 4))  # which mappings share a row of the figure
 _IO_COL = 0.95  # horizontal distance between time steps
 _IO_GAP = 0.95  # space between panels
 _IO_CONTEXT_GAP = 0.75  # extra space between encoder and decoder
 _IO_ROW_PITCH = 3.9  # vertical distance between the two rows
-_IO_FONT = {"box": 12, "title": 12.5, "caption": 10.5, "part": 10.5}
+_IO_FONT = {"box": 12, "title": 12.5, "caption": 10.5, "part": 10.5, "start": 10}
+_IO_BELOW = 0.45  # extra room under a panel with a <start> box, for the "decoder" bracket
 
 
 def _io_step_xs(x0, spec):
@@ -354,6 +356,11 @@ def _draw_io_panel(ax, x0, y0, name, example, spec):
         if k in spec["inputs"]:
             b = _box(ax, (x, y_in), "$x$", "input", width=0.6, height=0.5, fontsize=fs)
             _arrow(ax, (x, y_in), (x, y_h), b, h)
+        elif k == ctx and spec.get("start"):
+            # The decoder's first input: a <start> token, since no word is written yet.
+            b = _box(ax, (x, y_in), "<start>", "input", width=0.8, height=0.5,
+                     fontsize=_IO_FONT["start"])
+            _arrow(ax, (x, y_in), (x, y_h), b, h)
         if k in spec["outputs"]:
             b = _box(ax, (x, y_out), "$y$", "output", width=0.6, height=0.5, fontsize=fs)
             _arrow(ax, (x, y_h), (x, y_out), h, b)
@@ -371,13 +378,14 @@ def _draw_io_panel(ax, x0, y0, name, example, spec):
             # A decoder reads back the token it wrote at the step before (dotted).
             _arrow(ax, (xs[k - 1] + 0.3, y_out - 0.1), (x - 0.22, y_h + 0.25), linestyle=":")
         hs.append(h)
+    below = _IO_BELOW if spec.get("start") else 0.0  # the <start> box takes the bracket's place
     if ctx is not None:
         # Brackets: "encoder" above the steps that read, "decoder" below those that write.
         _io_bracket(ax, xs[0], xs[ctx - 1], y_out - 0.1, "encoder", above=True)
-        _io_bracket(ax, xs[ctx], xs[-1], y_in + 0.1, "decoder", above=False)
+        _io_bracket(ax, xs[ctx], xs[-1], y_in + 0.1 - below, "decoder", above=False)
     ax.text((xs[0] + xs[-1]) / 2, y_out + 0.42, name, ha="center", va="bottom",
             fontsize=_IO_FONT["title"], fontweight="bold", color=INK, gid="mapping")
-    ax.text((xs[0] + xs[-1]) / 2, y_in - 0.38, example, ha="center", va="top",
+    ax.text((xs[0] + xs[-1]) / 2, y_in - 0.38 - below, example, ha="center", va="top",
             fontsize=_IO_FONT["caption"], color=MUTED, linespacing=1.25)
     return xs[-1] + pad
 
@@ -399,7 +407,8 @@ def draw_io_mappings(ax=None):
     y (orange, top); time runs left to right. Each panel names its mapping
     and an example task. one-to-one has a single step: it is drawn as the
     contrast, a feed-forward network, not a sequence model. In the
-    encoder-decoder, 3 steps read and 4 write; the thick arrow is the context.
+    encoder-decoder, 3 steps read and 4 write; the thick arrow is the context,
+    and the decoder's first step reads a <start> token.
 
     Inputs: ax: matplotlib Axes to draw on; a new figure if None.
     Returns: the matplotlib Figure.
@@ -408,7 +417,8 @@ def draw_io_mappings(ax=None):
               for row in _IO_ROWS]
     total = max(widths)
     top = _IO_ROW_PITCH * (len(_IO_ROWS) - 1) + 3.1
-    fig, ax = _new_axes(ax, total * 0.95, (top + 0.75) * 0.95, (-0.1, total + 0.1), (-0.75, top))
+    bottom = -0.75 - _IO_BELOW  # the last row holds the encoder-decoder, with its <start> box
+    fig, ax = _new_axes(ax, total * 0.95, (top - bottom) * 0.95, (-0.1, total + 0.1), (bottom, top))
     for r, (row, width) in enumerate(zip(_IO_ROWS, widths)):
         y0 = _IO_ROW_PITCH * (len(_IO_ROWS) - 1 - r)
         x = (total - width) / 2  # each row centred

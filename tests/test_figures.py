@@ -137,12 +137,16 @@ def test_io_mappings_draw_five_panels_with_the_right_boxes():
     names = [t.get_text() for t in fig.axes[0].texts if t.get_gid() == "mapping"]
     assert names == ["one-to-one", "one-to-many", "many-to-one", "many-to-many, aligned",
                      "encoder-decoder"]
-    # Inputs, hidden states and outputs over the five panels: 1+1+3+3+3, 1+3+3+3+7, 1+3+1+3+4:
-    # the encoder-decoder reads 3 steps and writes 4, so its lengths really differ.
-    assert len(_labels(fig, "input")) == 11
+    # Inputs, hidden states and outputs over the five panels: 1+1+3+3+(3+1), 1+3+3+3+7, 1+3+1+3+4:
+    # the encoder-decoder reads 3 steps and writes 4, so its lengths really differ, and its
+    # decoder's first step reads a <start> token.
+    inputs = _labels(fig, "input")
+    assert len(inputs) == 12 and inputs.count("<start>") == 1
     assert len(_labels(fig, "hidden")) == 17
     assert len(_labels(fig, "output")) == 12
     assert "context" in _texts(fig)
+    # The caption gives the example's real lengths, not only the drawn ones.
+    assert any("3 words in, 10 characters out" in t for t in _texts(fig))
     parts = [t.get_text() for t in fig.axes[0].texts if t.get_gid() == "part"]
     assert parts == ["encoder", "decoder"]
     # The context arrow is solid (dotted arrows mean fed-back words) and thicker than the rest.
