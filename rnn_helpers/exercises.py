@@ -422,6 +422,191 @@ def check_teacher_forcing(fn):
                    "Well done!")
 
 
+# ---------------------------------------------------------------- notebook 01: the RNN forward loop
+
+def _rnn_forward_case(seed=0, N=2, T=4, D=3, H=5):
+    """A random tanh RNN input with N, T, D, H all different, a non-zero h0 and a non-symmetric Wh."""
+    rng = np.random.default_rng(seed)
+    return (rng.normal(size=(N, T, D)), 0.5 * rng.normal(size=(N, H)), 0.7 * rng.normal(size=(D, H)),
+            0.6 * rng.normal(size=(H, H)), 0.3 * rng.normal(size=H))
+
+
+def _reference_rnn_forward(x, h0, Wx, Wh, b, carry=True, transpose=False, squash=np.tanh):
+    """Every state of h_t = tanh(x_t Wx + h_{t-1} Wh + b), one sample and one unit at a time.
+
+    carry, transpose and squash reproduce common mistakes: no h_{t-1}, Wh.T, no tanh.
+    """
+    N, T, _ = x.shape
+    H = len(b)
+    W = Wh.T if transpose else Wh
+    h = np.zeros((N, T, H))
+    for n in range(N):
+        prev = h0[n]
+        for t in range(T):
+            for j in range(H):  # unit j: its input weights and its recurrent weights
+                a = sum(x[n, t, i] * Wx[i, j] for i in range(x.shape[2])) + b[j]
+                if carry:
+                    a += sum(prev[k] * W[k, j] for k in range(H))
+                h[n, t, j] = squash(a)
+            prev = h[n, t]
+    return h
+
+
+def diagnose_rnn_forward(fn, seed=0):
+    """Run fn(x, h0, Wx, Wh, b) on a random case; return a list of problems (empty if right)."""
+    _check_call("diagnose_rnn_forward", fn, seed)
+    args = _rnn_forward_case(seed)
+    x, h0, Wx, Wh, b = args
+    want = _reference_rnn_forward(*args)
+    try:
+        got = fn(*[a.copy() for a in args])
+    except Exception as e:  # the learner's code: report any error kindly
+        return [f"your function raised {type(e).__name__}: {e}"]
+    if got is None:
+        return ["your function returned None: return h, the (N, T, H) array of every state"]
+    got, problem = _as_numbers("h", got)
+    if problem:
+        return [problem]
+    N, T, H = want.shape
+    if got.shape == (N, H) and np.allclose(got, want[:, -1], rtol=1e-9, atol=1e-12):
+        return ["you returned only the last state h_T, shape (N, H): return every state, h of "
+                "shape (N, T, H), h[:, t] being the state after reading x[:, t]"]
+    if got.shape == (T, N, H) and np.allclose(got, want.transpose(1, 0, 2), rtol=1e-9, atol=1e-12):
+        return [f"your states are stacked time first, shape (T, N, H) = {got.shape}: put time on "
+                "axis 1, h[:, t] = h_t (or np.stack(states, axis=1))"]
+    if got.shape != want.shape:
+        return [f"h must have shape (N, T, H) = {want.shape}, but has shape {got.shape}"]
+    if _not_finite("h", got):
+        return [_not_finite("h", got)]
+    if np.allclose(got, want, rtol=1e-9, atol=1e-12):
+        return []
+    shifted = np.concatenate([h0[:, None], want[:, :-1]], axis=1)  # h0, h_1, ..., h_{T-1}
+    mistakes = [
+        (_reference_rnn_forward(*args, carry=False), "each state ignores the previous one: "
+         "h_t must read h_{t-1} too, tanh(x_t @ Wx + h_prev @ Wh + b), with h_prev = h0 at the start"),
+        (_reference_rnn_forward(x, np.zeros_like(h0), Wx, Wh, b), "your loop starts from zeros: "
+         "the state before the first step is the h0 you are given"),
+        (_reference_rnn_forward(*args, transpose=True), "it matches h_prev @ Wh.T (or Wh @ h_prev "
+         "in column form): with one row per sample the product is h_prev @ Wh, (N, H) @ (H, H)"),
+        (shifted, "off by one step: h[:, 0] must be the state AFTER reading x[:, 0], "
+         "tanh(x[:, 0] @ Wx + h0 @ Wh + b), not h0; store the new state, then carry it on"),
+        (_reference_rnn_forward(*args, squash=lambda a: a), "tanh is missing: "
+         "h_t = tanh(x_t @ Wx + h_prev @ Wh + b)"),
+    ]
+    for value, hint in mistakes:
+        if np.allclose(got, value, rtol=1e-9, atol=1e-12):
+            return [hint]
+    first = int(np.argmax(np.any(~np.isclose(got, want, rtol=1e-9, atol=1e-12), axis=(0, 2))))
+    return [f"the states are wrong from step t = {first} on (h[:, {first}]): each step is "
+            "h_t = tanh(x_t @ Wx + h_prev @ Wh + b), then h_prev = h_t"]
+
+
+def check_rnn_forward(fn):
+    """Print whether fn(x, h0, Wx, Wh, b) returns every RNN state, and what to fix if not."""
+    _check_call("check_rnn_forward", fn)
+    return _report(diagnose_rnn_forward(fn),
+                   "Correct: every state matches h_t = tanh(x_t Wx + h_{t-1} Wh + b), computed "
+                   "unit by unit. Well done!")
+
+
+# ---------------------------------------------------------------- notebook 02: greedy decoding
+
+def _decoder_step(params):
+    """step(tokens (N,), h (N, H)) -> scores (N, V), h (N, H): a small tanh RNN decoder."""
+    def step(tokens, h):
+        tokens = np.asarray(tokens)
+        if tokens.ndim != 1 or tokens.shape[0] != h.shape[0]:
+            raise ValueError(f"step: tokens must have shape (N,) = ({h.shape[0]},), got {tokens.shape}")
+        h = np.tanh(params["embed"][tokens] + h @ params["Wh"] + params["b"])  # (N, H)
+        return h @ params["Wy"] + params["by"], h  # (N, V), (N, H)
+    return step
+
+
+def _reference_greedy(step, h0, start_id, end_id, max_len, feed_start=False, carry=True):
+    """Greedy decoding one row at a time; feed_start and carry=False reproduce common mistakes."""
+    out = np.full((len(h0), max_len), -1, dtype=np.int64)
+    for n in range(len(h0)):
+        token, h = start_id, h0[n:n + 1]
+        for t in range(max_len):
+            scores, h_new = step(np.array([start_id if feed_start else token]), h)
+            h = h_new if carry else h
+            token = int(np.argmax(scores[0]))
+            out[n, t] = token
+            if token == end_id:
+                break
+    return out
+
+
+def _greedy_case(seed=0, N=6, H=4, V=5, max_len=6, start_id=1, end_id=2):
+    """A random decoder whose rows stop at different steps (one never does) and that the
+    mistakes of _reference_greedy would decode differently."""
+    rng = np.random.default_rng(seed)
+    while True:  # draw until the case tells the mistakes apart (a few draws at most)
+        params = {"embed": rng.normal(size=(V, H)), "Wh": rng.normal(size=(H, H)),
+                  "b": 0.3 * rng.normal(size=H), "Wy": rng.normal(size=(H, V)),
+                  "by": np.zeros(V)}
+        params["by"][start_id] = -3.0  # the decoder rarely writes <start>
+        h0 = rng.normal(size=(N, H))
+        step = _decoder_step(params)
+        want = _reference_greedy(step, h0, start_id, end_id, max_len)
+        stops = [int(np.argmax(row == end_id)) for row in want if end_id in row]
+        others = [_reference_greedy(step, h0, start_id, end_id, max_len, feed_start=True),
+                  _reference_greedy(step, h0, start_id, end_id, max_len, carry=False)]
+        if (len(set(stops)) >= 3 and min(stops) >= 1 and len(stops) < N
+                and all(not np.array_equal(o, want) for o in others)):
+            return step, h0, start_id, end_id, max_len, want, others
+
+
+def diagnose_greedy_decode(fn, seed=0):
+    """Run fn(step, h0, start_id, end_id, max_len) on a random decoder; return a list of problems."""
+    _check_call("diagnose_greedy_decode", fn, seed)
+    step, h0, start_id, end_id, max_len, want, (feeds_start, no_carry) = _greedy_case(seed)
+    try:
+        got = fn(step, h0.copy(), start_id, end_id, max_len)
+    except Exception as e:  # the learner's code: report any error kindly
+        return [f"your function raised {type(e).__name__}: {e}"]
+    if got is None:
+        return ["your function returned None: return the (N, max_len) array of token ids"]
+    got, problem = _as_numbers("the tokens", got)
+    if problem:
+        return [problem]
+    if got.shape != want.shape:
+        return [f"the result must have shape (N, max_len) = {want.shape}, but has shape {got.shape}"]
+    if _not_finite("the tokens", got):
+        return [_not_finite("the tokens", got)]
+    if np.array_equal(got, want):
+        return []
+    if np.array_equal(got, feeds_start):
+        return ["you feed <start> at every step: feed back the token just written, "
+                "token = scores.argmax(axis=1)"]
+    if np.array_equal(got, no_carry):
+        return ["the state is not carried: every step starts again from h0; keep the h that "
+                "step returns and pass it to the next step"]
+    written, after = want >= 0, want < 0
+    if np.array_equal(got[written], want[written]) and np.any(got[after] >= 0):
+        return ["after a row writes <end>, the rest of that row must stay -1: keep a `done` "
+                "mask and write only where it is False"]
+    ends = want == end_id
+    if np.array_equal(got[~ends], want[~ends]) and np.all(got[ends] == -1):
+        return ["write <end> itself where a row stops (then -1 after it): the loss and "
+                "exact_match expect it"]
+    first_stop = int(np.argmax(np.any(ends, axis=0)))
+    if (np.array_equal(got[:, :first_stop + 1], want[:, :first_stop + 1])
+            and np.all(got[:, first_stop + 1:] == -1)):
+        return ["you stopped every row when the first one wrote <end>: the other rows must "
+                "keep writing until they write <end> or reach max_len"]
+    return ["some tokens are wrong: start every row from h0 with <start>, then at each step "
+            "scores, h = step(token, h); token = scores.argmax(axis=1)"]
+
+
+def check_greedy_decode(fn):
+    """Print whether fn(step, h0, start_id, end_id, max_len) decodes greedily, and what to fix."""
+    _check_call("check_greedy_decode", fn)
+    return _report(diagnose_greedy_decode(fn),
+                   "Correct: every row matches greedy decoding done one row at a time, "
+                   "<end> and the -1s after it included. Well done!")
+
+
 # ---------------------------------------------------------------- notebook 06: add-k bigram
 
 def _bigram_case(seed=0, V=5):

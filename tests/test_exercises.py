@@ -280,3 +280,128 @@ def test_checkers_reject_a_non_function_and_non_numbers():
         check_rnn_step_backward(3)
     problems = diagnose_rnn_step_backward(backward_with(db=lambda dh, da, c: np.array(["a"] * 5)))
     assert problems == ["db must hold real numbers (a float array), but has dtype <U1"]
+
+
+# ---------------------------------------------------------------- notebook 01: the RNN forward loop
+
+def rnn_forward_with(prev=True, start="h0", transpose=False, squash=np.tanh, keep="all"):
+    """An RNN forward loop with one common mistake switched on by its argument."""
+    def fn(x, h0, Wx, Wh, b):
+        N, T, _ = x.shape
+        h_prev = np.zeros_like(h0) if start == "zeros" else h0
+        states = []
+        for t in range(T):
+            if start == "shifted":
+                states.append(h_prev)  # stores the state before the step
+            a = x[:, t] @ Wx + b + ((h_prev @ (Wh.T if transpose else Wh)) if prev else 0)
+            h_prev = squash(a)
+            if start != "shifted":
+                states.append(h_prev)
+        if keep == "last":
+            return h_prev
+        return np.stack(states, axis=0 if keep == "time first" else 1)
+    return fn
+
+
+def test_rnn_forward_checker_passes_right_answers(capsys):
+    from rnn_helpers.exercises import check_rnn_forward, diagnose_rnn_forward
+    from rnn_helpers.rnn import rnn_forward
+    assert diagnose_rnn_forward(lambda *a: rnn_forward(*a)[0]) == []
+    assert diagnose_rnn_forward(rnn_forward_with(), seed=3) == []
+    assert check_rnn_forward(rnn_forward_with()) is True
+    assert "Correct" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("mistake, words", [
+    ({"prev": False}, "ignores the previous one"),
+    ({"start": "zeros"}, "starts from zeros"),
+    ({"transpose": True}, "h_prev @ Wh.T"),
+    ({"start": "shifted"}, "off by one step"),
+    ({"squash": lambda a: a}, "tanh is missing"),
+    ({"keep": "last"}, "only the last state"),
+    ({"keep": "time first"}, "time first"),
+])
+def test_rnn_forward_checker_names_each_mistake(mistake, words, capsys):
+    from rnn_helpers.exercises import check_rnn_forward, diagnose_rnn_forward
+    problems = diagnose_rnn_forward(rnn_forward_with(**mistake))
+    assert len(problems) == 1 and words in problems[0], problems
+    assert check_rnn_forward(rnn_forward_with(**mistake)) is False
+    assert "Not yet" in capsys.readouterr().out
+
+
+def test_rnn_forward_checker_reports_none_errors_and_other_wrong_answers():
+    from rnn_helpers.exercises import diagnose_rnn_forward
+    assert "returned None" in diagnose_rnn_forward(lambda *a: None)[0]
+    assert "raised ZeroDivisionError" in diagnose_rnn_forward(lambda *a: 1 / 0)[0]
+    assert "shape (N, T, H) = (2, 4, 5)" in diagnose_rnn_forward(lambda *a: np.zeros((2, 4)))[0]
+    nudged = rnn_forward_with(squash=lambda a: np.tanh(1.01 * a))
+    assert diagnose_rnn_forward(nudged)[0].startswith("the states are wrong from step t = 0")
+    assert "NaN in h" in diagnose_rnn_forward(lambda x, *a: np.full((2, 4, 5), np.nan))[0]
+
+
+# ---------------------------------------------------------------- notebook 02: greedy decoding
+
+def greedy_with(feed="own", carry=True, stop="per row", write_end=True):
+    """A greedy decoding loop with one common mistake switched on by its argument."""
+    def fn(step, h0, start_id, end_id, max_len):
+        N = h0.shape[0]
+        out = np.full((N, max_len), -1, dtype=np.int64)
+        token, h = np.full(N, start_id), h0
+        done = np.zeros(N, dtype=bool)
+        for t in range(max_len):
+            scores, h_new = step(token if feed == "own" else np.full(N, start_id), h)
+            h = h_new if carry else h
+            token = scores.argmax(axis=1)
+            keep = ~done if stop != "never" else np.ones(N, dtype=bool)
+            out[keep, t] = token[keep]
+            if not write_end:
+                out[keep & (token == end_id), t] = -1
+            done |= token == end_id
+            if done.all() or (stop == "first" and done.any()):
+                break
+        return out
+    return fn
+
+
+def test_greedy_checker_passes_right_answers(capsys):
+    from rnn_helpers.exercises import _decoder_step, check_greedy_decode, diagnose_greedy_decode
+    from rnn_helpers.seq2seq import greedy_decode
+    assert check_greedy_decode(greedy_with()) is True
+    assert "Correct" in capsys.readouterr().out
+    for seed in range(3):
+        assert diagnose_greedy_decode(greedy_with(), seed=seed) == []
+    # The package's greedy_decode, given the same decoder as a one-step tanh RNN, agrees.
+    rng = np.random.default_rng(0)
+    p = {"tgt_embed": rng.normal(size=(5, 3)), "dec_Wx": rng.normal(size=(3, 4)),
+         "dec_Wh": rng.normal(size=(4, 4)), "dec_b": rng.normal(size=4),
+         "Wy": rng.normal(size=(4, 5)), "by": rng.normal(size=5)}
+    step = _decoder_step({"embed": p["tgt_embed"] @ p["dec_Wx"], "Wh": p["dec_Wh"], "b": p["dec_b"],
+                          "Wy": p["Wy"], "by": p["by"]})
+    h0 = rng.normal(size=(7, 4))
+    assert np.array_equal(greedy_with()(step, h0, 1, 2, 6), greedy_decode(p, h0, "rnn", 1, 2, 6))
+
+
+@pytest.mark.parametrize("mistake, words", [
+    ({"feed": "start"}, "you feed <start> at every step"),
+    ({"carry": False}, "the state is not carried"),
+    ({"stop": "never"}, "must stay -1"),
+    ({"write_end": False}, "write <end> itself"),
+    ({"stop": "first"}, "stopped every row when the first one wrote <end>"),
+])
+def test_greedy_checker_names_each_mistake(mistake, words, capsys):
+    from rnn_helpers.exercises import check_greedy_decode, diagnose_greedy_decode
+    for seed in range(3):
+        problems = diagnose_greedy_decode(greedy_with(**mistake), seed=seed)
+        assert len(problems) == 1 and words in problems[0], (seed, problems)
+    assert check_greedy_decode(greedy_with(**mistake)) is False
+    assert "Not yet" in capsys.readouterr().out
+
+
+def test_greedy_checker_reports_none_errors_shapes_and_nan():
+    from rnn_helpers.exercises import diagnose_greedy_decode
+    assert "returned None" in diagnose_greedy_decode(lambda *a: None)[0]
+    assert "raised ValueError" in diagnose_greedy_decode(
+        lambda step, h0, s, e, m: step(np.zeros((6, 1), dtype=int), h0))[0]
+    assert "shape (N, max_len) = (6, 6)" in diagnose_greedy_decode(lambda *a: np.zeros((6, 5)))[0]
+    assert "NaN in the tokens" in diagnose_greedy_decode(lambda *a: np.full((6, 6), np.nan))[0]
+    assert diagnose_greedy_decode(lambda *a: np.zeros((6, 6)))[0].startswith("some tokens are wrong")
