@@ -266,7 +266,8 @@ tagger = models.SequenceClassifier(V, C, hidden_size=H, embed_dim=E, cell="lstm"
 toks, lens = ints(V, N, T), np.array([4, 1, 2])
 spec("SequenceClassifier", models.SequenceClassifier, dict(vocab_size=V, num_classes=C),
      {"vocab_size": POS_INT, "num_classes": POS_INT, "hidden_size": POS_INT, "embed_dim": POS_INT,
-      "cell": CHOICE, "per_step": BOOL, "seed": SEED, "activation": CHOICE})
+      "cell": CHOICE, "per_step": BOOL, "seed": SEED, "activation": CHOICE,
+      "dtype": [("int", np.int64), ("str", "abc"), ("float16", np.float16)]})
 # X = tokens or (tokens, lengths): a bad part must be named, tokens or lengths.
 BAD_X = [(f"tokens {w_}", "tokens", dict(X=(v_, lens))) for w_, v_ in index_array(toks, V)] + [
     (f"lengths {w_}", "lengths", dict(X=(toks, v_))) for w_, v_ in
@@ -616,7 +617,7 @@ spec("spread", report.spread, dict(values=[0.5, 0.6]),
 # ---------------------------------------------------------------- exercises, widgets, training
 
 for name in ("rnn_step_backward", "grad_norms", "lstm_step_backward", "bag_of_words", "teacher_forcing",
-             "add_k_bigram"):
+             "add_k_bigram", "rnn_forward", "greedy_decode"):
     spec(f"check_{name}", getattr(exercises, f"check_{name}"), dict(fn=lambda *a: None), {"fn": CALLABLE})
     diagnose = getattr(exercises, f"diagnose_{name}")
     bad = {"fn": CALLABLE}
