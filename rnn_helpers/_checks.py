@@ -40,6 +40,10 @@ from functools import lru_cache
 import numpy as np
 
 
+# The floating-point types a model's dtype argument accepts, spelled any usual way.
+FLOAT_DTYPES = (np.float32, np.float64, "float32", "float64", np.dtype(np.float32), np.dtype(np.float64))
+
+
 class NotFiniteError(ValueError):
     """An array holds NaN or inf. A ValueError, so `except ValueError` catches it too."""
 

@@ -29,7 +29,7 @@ from importlib import resources
 import numpy as np
 
 from . import init, layers, optim, recurrent
-from ._checks import (check_arrays, check_bool, check_choice, check_finite, check_ids,
+from ._checks import (FLOAT_DTYPES, check_arrays, check_bool, check_choice, check_finite, check_ids,
                       check_index_range, check_int, check_number, check_seed)
 from .ngram import (MAX_NGRAM_TABLE, choose_k, ngram_bits_per_char,  # noqa: F401 (re-exported)
                     ngram_counts, ngram_log2_probs)
@@ -234,8 +234,7 @@ class CharLM:
     def __init__(self, vocab, cell="lstm", embed_dim=32, hidden_size=128, seed=0,
                  dtype=np.float32):
         check_choice("CharLM", "cell", cell, recurrent.CELLS)
-        check_choice("CharLM", "dtype", dtype, (np.float32, np.float64, "float32", "float64",
-                                                 np.dtype(np.float32), np.dtype(np.float64)))
+        check_choice("CharLM", "dtype", dtype, FLOAT_DTYPES)
         if not isinstance(vocab, Vocabulary):
             raise ValueError(f"CharLM: vocab must be a Vocabulary, got {type(vocab).__name__}")
         check_int("CharLM", "embed_dim", embed_dim)
@@ -279,10 +278,14 @@ class CharLM:
         """forward() once x and state are known to be right: sample() calls it once per character."""
         p = self.params
         h0, c0 = state if self.cell == "lstm" else (state, None)
-        e, emb_cache = layers.embedding_forward(x, p["W_embed"])  # (N, T, E)
-        h, rec_cache = recurrent.forward(self.cell, e, h0, p, c0=c0)  # (N, T, H)
-        scores, out_cache = layers.temporal_affine_forward(h, p["Wy"], p["by"])  # (N, T, V)
-        return scores, recurrent.final_state(rec_cache), (emb_cache, rec_cache, out_cache)
+        # Time-major inside: the arrays are stored (T, N, ...), as the recurrent layers
+        # store theirs, and handed on as (N, T, ...) views, so no layer copies them.
+        e, emb_cache = layers.embedding_forward(x.T, p["W_embed"])  # (T, N, E)
+        h, rec_cache = recurrent.forward(self.cell, e.transpose(1, 0, 2), h0, p, c0=c0)  # (N, T, H)
+        scores, out_cache = layers.temporal_affine_forward(h.transpose(1, 0, 2), p["Wy"],
+                                                           p["by"])  # (T, N, V)
+        return (scores.transpose(1, 0, 2), recurrent.final_state(rec_cache),
+                (emb_cache, rec_cache, out_cache))
 
     def _check_state(self, where, state, N):
         """Raise ValueError unless state is h (N, H), or the pair (h, c) for an LSTM."""
@@ -313,11 +316,11 @@ class CharLM:
         check_index_range("CharLM.loss_and_grads", "y", y, 0, len(self.vocab))
         check_bool("CharLM.loss_and_grads", "return_state", return_state)
         scores, final, (emb_cache, rec_cache, out_cache) = self.forward(x, state)
-        loss, dscores = layers.temporal_softmax_loss(scores, y)
-        # Back through the readout, the recurrent layer and the embedding.
-        dh, dWy, dby = layers.temporal_affine_backward(dscores, out_cache)
-        de, _, dWx, dWh, db = recurrent.backward(self.cell, dh, rec_cache)
-        dW_embed = layers.embedding_backward(de, emb_cache)
+        loss, dscores = layers.temporal_softmax_loss(scores.transpose(1, 0, 2), y.T)  # (T, N, V)
+        # Back through the readout, the recurrent layer and the embedding (time-major, as forward).
+        dh, dWy, dby = layers.temporal_affine_backward(dscores, out_cache)  # dh: (T, N, H)
+        de, _, dWx, dWh, db = recurrent.backward(self.cell, dh.transpose(1, 0, 2), rec_cache)
+        dW_embed = layers.embedding_backward(de.transpose(1, 0, 2), emb_cache)
         grads = {"W_embed": dW_embed, "Wx": dWx, "Wh": dWh, "b": db, "Wy": dWy, "by": dby}
         return (loss, grads, final) if return_state else (loss, grads)
 

@@ -36,7 +36,7 @@ before the time loop, and the weight gradients one product each after it.
 import numpy as np
 
 from ._checks import check_arrays, check_cache, check_finite, check_gate_weights
-from .lstm import sigmoid
+from .lstm import _sigmoid_, sigmoid
 
 
 def _with_gate_views(cache):
@@ -144,21 +144,42 @@ def gru_forward(x, h0, Wx, Wh, b):
         "h":           (N, T, H) hidden state after every step
         "x", "h0", "Wx", "Wh": the inputs
       e.g. cache["z"][0, :, 3] is the update gate of unit 3 over time, sample 0.
+
+    The loop computes what gru_step_forward computes (a test checks that they
+    agree), written for speed: time-major arrays (T, N, ...), so each step
+    reads and writes one contiguous block, all allocated once and written with out=.
     """
     dims = check_arrays("gru_forward", x=(x, "N,T,D"), h0=(h0, "N,H"))
     check_gate_weights("gru_forward", dims, 3, Wx, Wh, b)
     check_finite("gru_forward", x=x, h0=h0, Wx=Wx, Wh=Wh, b=b)
     N, T, D, H = dims["N"], dims["T"], dims["D"], dims["H"]
-    # Project the inputs of all T steps at once: x_t @ Wx + b for every t.
-    xw = (x.reshape(N * T, D) @ Wx).reshape(N, T, 3 * H) + b  # (N, T, 3H)
     dtype = np.result_type(x, h0, Wx, Wh, b)
-    gates = np.empty((N, T, 3 * H), dtype=dtype)
-    h = np.empty((N, T, H), dtype=dtype)
+    # Project the inputs of all T steps at once, x_t @ Wx + b, straight into the gate array.
+    gates = np.empty((T, N, 3 * H), dtype=dtype)  # time-major
+    np.matmul(x.transpose(1, 0, 2).reshape(T * N, D), Wx, out=gates.reshape(T * N, 3 * H))
+    gates += b
+    Wh_rz, Wh_n = Wh[:, :2 * H].copy(), Wh[:, 2 * H:].copy()  # contiguous blocks
+    h = np.empty((T, N, H), dtype=dtype)
+    hW, rh = np.empty((N, 2 * H), dtype=dtype), np.empty((N, H), dtype=dtype)
     h_t = h0
     for t in range(T):
-        # The same step as gru_step_forward, with its input part precomputed.
-        gates[:, t], h_t = _gru_cell(xw[:, t], h_t, Wh)
-        h[:, t] = h_t
+        rz, n = gates[t, :, :2 * H], gates[t, :, 2 * H:]
+        # Reset and update gates: one product with [Whr Whz].
+        rz += np.matmul(h_t, Wh_rz, out=hW)
+        _sigmoid_(rz)
+        # The candidate sees the previous state only through the reset gate.
+        np.multiply(rz[:, :H], h_t, out=rh)
+        n += np.matmul(rh, Wh_n, out=hW[:, :H])
+        np.tanh(n, out=n)
+        # h_t = z * h_{t-1} + (1 - z) * n
+        z = rz[:, H:]
+        np.multiply(z, h_t, out=h[t])
+        np.subtract(1.0, z, out=rh)
+        rh *= n
+        h[t] += rh
+        h_t = h[t]
+    # The caller sees batch-major (N, T, ...) views of the same arrays.
+    gates, h = gates.transpose(1, 0, 2), h.transpose(1, 0, 2)
     cache = dict(x=x, h0=h0, Wx=Wx, Wh=Wh, gates=gates, h=h)
     return h, _with_gate_views(cache)
 
@@ -173,6 +194,10 @@ def gru_backward(dh, cache):
 
     Returns:
     - dx: (N, T, D), dh0: (N, H), dWx: (D, 3H), dWh: (H, 3H), db: (3H,)
+
+    The same maths as gru_step_backward, run from the last step to the first
+    (a test checks that they agree). The factors that do not depend on the
+    incoming gradient are computed for all steps before the loop.
     """
     check_cache("gru_backward", cache, "gru_forward", keys=("x", "h0", "Wx", "Wh", "gates", "h", "r"))
     x, Wx, Wh, gates, h = (cache[k] for k in ("x", "Wx", "Wh", "gates", "h"))
@@ -180,16 +205,31 @@ def gru_backward(dh, cache):
     check_finite("gru_backward", dh=dh)
     N, T, H = dims["N"], dims["T"], dims["H"]
     D = x.shape[2]
+    # Time-major views (no copies when the cache comes from gru_forward).
+    gates, h, dh = (a.transpose(1, 0, 2) for a in (gates, h, dh))
+    r, z, n = (gates[..., k * H:(k + 1) * H] for k in range(3))
     # The state before each step: h0, h_1, ..., h_{T-1}.
-    h_prev = np.concatenate([cache["h0"][:, None], h], axis=1)[:, :-1]  # (N, T, H)
-    da = np.empty_like(gates)  # gradient at each pre-activation: (N, T, 3H)
+    h_prev = np.concatenate([cache["h0"][None], h[:-1]], axis=0)  # (T, N, H)
+    # da = [drh * h_prev * r', dh * (h_prev - n) * z', dh * (1 - z) * n'] with
+    # s' = s (1 - s) and n' = 1 - n**2: the factors beside dh and drh go into da now.
+    da = np.empty((T, N, 3 * H), dtype=gates.dtype)
+    np.multiply(h_prev, r * (1.0 - r), out=da[..., :H])
+    np.multiply(h_prev - n, z * (1.0 - z), out=da[..., H:2 * H])
+    np.multiply(1.0 - z, 1.0 - n * n, out=da[..., 2 * H:])
+    Wh_rz_T, Wh_n_T = Wh[:, :2 * H].T.copy(), Wh[:, 2 * H:].T.copy()  # (2H, H), (H, H)
     dh_next = np.zeros_like(cache["h0"])  # gradient flowing back from step t+1
     for t in reversed(range(T)):
-        da[:, t], dh_next = _gru_cell_backward(dh[:, t] + dh_next, h_prev[:, t],
-                                               gates[:, t], Wh)
+        dh_t = dh[t] + dh_next  # (N, H): from the loss at t and from step t+1
+        a = da[t]
+        a[:, H:2 * H] *= dh_t
+        a[:, 2 * H:] *= dh_t
+        drh = a[:, 2 * H:] @ Wh_n_T  # (N, H) gradient at r * h_prev
+        a[:, :H] *= drh
+        # h_prev is used three times: directly, inside r * h_prev, and in the gates.
+        dh_next = dh_t * z[t] + drh * r[t] + a[:, :2 * H] @ Wh_rz_T
     # Every weight gradient is a sum over steps: do each sum as one product.
-    da2 = da.reshape(N * T, 3 * H)  # (N*T, 3H)
-    dx = (da2 @ Wx.T).reshape(N, T, D)
-    dWx, dWh, db = _weight_grads(da2, x.reshape(N * T, D), h_prev.reshape(N * T, H),
-                                 cache["r"].reshape(N * T, H))
+    da2 = da.reshape(T * N, 3 * H)  # (T*N, 3H)
+    dx = (da2 @ Wx.T).reshape(T, N, D).transpose(1, 0, 2)  # (N, T, D)
+    dWx, dWh, db = _weight_grads(da2, x.transpose(1, 0, 2).reshape(T * N, D),
+                                 h_prev.reshape(T * N, H), r.reshape(T * N, H))
     return dx, dh_next, dWx, dWh, db

@@ -37,12 +37,24 @@ from ._checks import check_arrays, check_cache, check_finite, check_gate_weights
 
 
 def sigmoid(a):
-    """Logistic function 1 / (1 + exp(-a)), without overflow for large |a|.
+    """Logistic function 1 / (1 + exp(-a)), as a new float array (see _sigmoid_)."""
+    s = np.array(a, dtype=np.result_type(a, 0.5))  # a float copy; float32 stays float32
+    _sigmoid_(s)
+    return s
 
-    Written as 0.5 * (1 + tanh(a / 2)), the same function: np.exp(-a) would
-    overflow (with a warning) for a < -709, tanh never does.
+
+def _sigmoid_(a):
+    """In place: a <- sigmoid(a) = 1 / (1 + exp(-a)).
+
+    exp(-a) overflows to inf for very negative a (below -709 in float64), and
+    1 / (1 + inf) = 0 is the right answer, so the overflow warning is silenced,
+    not the result changed. One exp: numpy's exp is faster than its tanh.
     """
-    return 0.5 * (1.0 + np.tanh(0.5 * a))
+    with np.errstate(over="ignore"):
+        np.negative(a, out=a)
+        np.exp(a, out=a)
+    a += 1.0
+    np.reciprocal(a, out=a)
 
 
 def _with_gate_views(cache):
@@ -144,9 +156,14 @@ def lstm_forward(x, h0, Wx, Wh, b, c0=None):
     - cache: dict, everything lstm_backward needs and the internals worth plotting:
         "i", "f", "o", "g": (N, T, H) gate values at every step
                             (views into "gates": (N, T, 4H), stacked i, f, o, g)
-        "c", "h":           (N, T, H) cell and hidden state after every step
+        "c", "h", "tanh_c": (N, T, H) cell state, hidden state and tanh(c) after every step
         "x", "h0", "c0", "Wx", "Wh": the inputs (c0 is zeros if None was passed)
       e.g. cache["f"][0, :, 3] is the forget gate of unit 3 over time, sample 0.
+
+    The loop computes what lstm_step_forward computes, step by step (a test
+    checks that they agree), written for speed: the arrays are time-major
+    (T, N, ...), so each step reads and writes one contiguous block; every
+    step writes into arrays allocated once, with out=.
     """
     if c0 is None:
         c0 = np.zeros_like(h0)  # start with an empty memory
@@ -154,23 +171,36 @@ def lstm_forward(x, h0, Wx, Wh, b, c0=None):
     check_gate_weights("lstm_forward", dims, 4, Wx, Wh, b)
     check_finite("lstm_forward", x=x, h0=h0, c0=c0, Wx=Wx, Wh=Wh, b=b)
     N, T, D, H = dims["N"], dims["T"], dims["D"], dims["H"]
-    # Project the inputs of all T steps at once: x_t @ Wx + b for every t.
-    xw = (x.reshape(N * T, D) @ Wx).reshape(N, T, 4 * H) + b  # (N, T, 4H)
     dtype = np.result_type(x, h0, c0, Wx, Wh, b)
-    gates = np.empty((N, T, 4 * H), dtype=dtype)
-    c, h = np.empty((N, T, H), dtype=dtype), np.empty((N, T, H), dtype=dtype)
+    # Project the inputs of all T steps at once, x_t @ Wx + b, straight into the gate array.
+    gates = np.empty((T, N, 4 * H), dtype=dtype)  # time-major
+    np.matmul(x.transpose(1, 0, 2).reshape(T * N, D), Wx, out=gates.reshape(T * N, 4 * H))
+    gates += b
+    c, h, tanh_c = (np.empty((T, N, H), dtype=dtype) for _ in range(3))
+    hWh = np.empty((N, 4 * H), dtype=dtype)  # h_{t-1} @ Wh, reused every step
     h_t, c_t = h0, c0
     for t in range(T):
-        # The same step as lstm_step_forward, with its input part precomputed.
-        gates_t, c_t, h_t = _lstm_cell(xw[:, t] + h_t @ Wh, c_t)
-        gates[:, t], c[:, t], h[:, t] = gates_t, c_t, h_t
-    cache = dict(x=x, h0=h0, c0=c0, Wx=Wx, Wh=Wh, gates=gates, c=c, h=h)
+        a = gates[t]  # (N, 4H): x_t @ Wx + b, then the gate values
+        np.matmul(h_t, Wh, out=hWh)
+        a += hWh
+        _sigmoid_(a[:, :3 * H])
+        g = a[:, 3 * H:]
+        np.tanh(g, out=g)
+        # c_t = f * c_{t-1} + i * g;  h_t = o * tanh(c_t)
+        np.multiply(a[:, H:2 * H], c_t, out=c[t])
+        c[t] += a[:, :H] * g
+        np.tanh(c[t], out=tanh_c[t])
+        np.multiply(a[:, 2 * H:3 * H], tanh_c[t], out=h[t])
+        h_t, c_t = h[t], c[t]
+    # The caller sees batch-major (N, T, ...) views of the same arrays.
+    gates, c, h, tanh_c = (a.transpose(1, 0, 2) for a in (gates, c, h, tanh_c))
+    cache = dict(x=x, h0=h0, c0=c0, Wx=Wx, Wh=Wh, gates=gates, c=c, h=h, tanh_c=tanh_c)
     return h, _with_gate_views(cache)
 
 
 def _shift(first, states):
-    """The state before each step: first, states[:, 0], ..., states[:, T-2]."""
-    return np.concatenate([first[:, None], states], axis=1)[:, :-1]  # (N, T, H)
+    """The state before each step, time-major: first, states[0], ..., states[T-2]."""
+    return np.concatenate([first[None], states[:-1]], axis=0)  # (T, N, H)
 
 
 def lstm_backward(dh, cache):
@@ -183,6 +213,11 @@ def lstm_backward(dh, cache):
 
     Returns:
     - dx: (N, T, D), dh0: (N, H), dWx: (D, 4H), dWh: (H, 4H), db: (4H,)
+
+    The same maths as lstm_step_backward, run from the last step to the
+    first (a test checks that they agree). Every factor that does not depend
+    on the incoming gradient is computed for all steps at once before the
+    loop, so each step is a few products and one (N, 4H) @ (4H, H) product.
     """
     check_cache("lstm_backward", cache, "lstm_forward",
                 keys=("x", "h0", "c0", "Wx", "Wh", "gates", "c", "h"))
@@ -191,20 +226,38 @@ def lstm_backward(dh, cache):
     check_finite("lstm_backward", dh=dh)
     N, T, H = dims["N"], dims["T"], dims["H"]
     D = x.shape[2]
-    c_prev = _shift(cache["c0"], c)  # (N, T, H)
-    da = np.empty_like(gates)  # gradient at each pre-activation a_t: (N, T, 4H)
+    # Time-major views (no copies when the cache comes from lstm_forward).
+    gates, c, dh = (a.transpose(1, 0, 2) for a in (gates, c, dh))
+    tanh_c = cache["tanh_c"].transpose(1, 0, 2) if "tanh_c" in cache else np.tanh(c)
+    i, f, o, g = (gates[..., k * H:(k + 1) * H] for k in range(4))
+    c_prev = _shift(cache["c0"], c)  # (T, N, H)
+    # da_t = [dc * g * i', dc * c_prev * f', dh * tanh_c * o', dc * i * g'] with s' = s (1 - s)
+    # for the sigmoids and g' = 1 - g**2; the factors beside dc and dh go into da now.
+    da = np.empty((T, N, 4 * H), dtype=gates.dtype)
+    np.multiply(g, i * (1.0 - i), out=da[..., :H])
+    np.multiply(c_prev, f * (1.0 - f), out=da[..., H:2 * H])
+    np.multiply(tanh_c, o * (1.0 - o), out=da[..., 2 * H:3 * H])
+    np.multiply(i, 1.0 - g * g, out=da[..., 3 * H:])
+    dc_from_h = o * (1.0 - tanh_c * tanh_c)  # (T, N, H): dc_t gets dh_t * this
     dh_next = np.zeros_like(cache["h0"])  # gradients flowing back from step t+1
-    dc_next = np.zeros_like(cache["c0"])
+    dc = np.zeros_like(cache["c0"])
+    WhT = np.ascontiguousarray(Wh.T)  # (4H, H)
     for t in reversed(range(T)):
-        da[:, t], dc_next = _lstm_cell_backward(dh[:, t] + dh_next, dc_next,
-                                                gates[:, t], c_prev[:, t], c[:, t])
-        dh_next = da[:, t] @ Wh.T
+        dh_t = dh[t] + dh_next  # (N, H): from the loss at t and from step t+1
+        dc += dh_t * dc_from_h[t]  # dc_t: from c_{t+1} and through h_t
+        a = da[t]
+        a[:, :H] *= dc
+        a[:, H:2 * H] *= dc
+        a[:, 2 * H:3 * H] *= dh_t
+        a[:, 3 * H:] *= dc
+        dc *= f[t]  # dc_{t-1}: the cell path, through the forget gate only
+        dh_next = a @ WhT
     # Every weight gradient is a sum over steps: do each sum as one product.
-    h_prev = _shift(cache["h0"], h)  # (N, T, H)
-    da2 = da.reshape(N * T, 4 * H)  # (N*T, 4H)
-    dx = (da2 @ Wx.T).reshape(N, T, D)
-    dWx = x.reshape(N * T, D).T @ da2
-    dWh = h_prev.reshape(N * T, H).T @ da2
+    h_prev = _shift(cache["h0"], h.transpose(1, 0, 2))  # (T, N, H)
+    da2 = da.reshape(T * N, 4 * H)  # (T*N, 4H)
+    dx = (da2 @ Wx.T).reshape(T, N, D).transpose(1, 0, 2)  # (N, T, D)
+    dWx = x.transpose(1, 0, 2).reshape(T * N, D).T @ da2
+    dWh = h_prev.reshape(T * N, H).T @ da2
     db = da2.sum(axis=0)
     return dx, dh_next, dWx, dWh, db
 

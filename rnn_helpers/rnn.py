@@ -107,14 +107,18 @@ def rnn_forward(x, h0, Wx, Wh, b, activation="tanh"):
     check_finite("rnn_forward", x=x, h0=h0, Wx=Wx, Wh=Wh, b=b)
     check_choice("rnn_forward", "activation", activation, ACTIVATIONS)
     N, T, D, H = dims["N"], dims["T"], dims["D"], dims["H"]
-    # Project the inputs of all T steps at once: x_t @ Wx + b for every t.
-    xw = (x.reshape(N * T, D) @ Wx).reshape(N, T, H) + b  # (N, T, H)
-    h = np.empty((N, T, H), dtype=np.result_type(x, h0, Wx, Wh, b))
+    # Time-major (T, N, H), so that each step reads and writes one contiguous block.
+    # Project the inputs of all T steps at once, x_t @ Wx + b, straight into h.
+    h = np.empty((T, N, H), dtype=np.result_type(x, h0, Wx, Wh, b))
+    np.matmul(x.transpose(1, 0, 2).reshape(T * N, D), Wx, out=h.reshape(T * N, H))
+    h += b
+    hWh = np.empty((N, H), dtype=h.dtype)  # h_{t-1} @ Wh, reused every step
     h_t = h0
     for t in range(T):
         # The same step as rnn_step_forward, with its input part precomputed.
-        h_t = _activate(xw[:, t] + h_t @ Wh, activation)  # (N, H)
-        h[:, t] = h_t
+        h[t] += np.matmul(h_t, Wh, out=hWh)
+        h_t = np.tanh(h[t], out=h[t]) if activation == "tanh" else np.maximum(h[t], 0.0, out=h[t])
+    h = h.transpose(1, 0, 2)  # (N, T, H), a view
     cache = (x, h0, Wx, Wh, h, activation)
     return h, cache
 
@@ -136,18 +140,20 @@ def rnn_backward(dh, cache):
     check_finite("rnn_backward", dh=dh)
     N, T, H = dims["N"], dims["T"], dims["H"]
     D = x.shape[2]
-    dh_act = _activation_grad(h, activation)  # (N, T, H)
-    da = np.empty_like(h)  # gradient at each pre-activation a_t
+    # Time-major views (T, N, H), as rnn_forward stores h.
+    h, dh = h.transpose(1, 0, 2), dh.transpose(1, 0, 2)
+    da = _activation_grad(h, activation)  # (T, N, H), times the incoming gradient below
     dh_next = np.zeros_like(h0)  # gradient flowing back from step t+1
+    WhT = np.ascontiguousarray(Wh.T)  # (H, H)
     for t in reversed(range(T)):
-        da[:, t] = (dh[:, t] + dh_next) * dh_act[:, t]
-        dh_next = da[:, t] @ Wh.T
+        da[t] *= dh[t] + dh_next  # the gradient at the pre-activation a_t
+        dh_next = da[t] @ WhT
     # Every weight gradient is a sum over steps: do each sum as one product.
-    h_prev = np.concatenate([h0[:, None, :], h], axis=1)[:, :T]  # (N, T, H): h_{t-1}
-    da2 = da.reshape(N * T, H)  # (N*T, H)
-    dx = (da2 @ Wx.T).reshape(N, T, D)
-    dWx = x.reshape(N * T, D).T @ da2
-    dWh = h_prev.reshape(N * T, H).T @ da2
+    h_prev = np.concatenate([h0[None], h[:-1]], axis=0)  # (T, N, H): h_{t-1}
+    da2 = da.reshape(T * N, H)  # (T*N, H)
+    dx = (da2 @ Wx.T).reshape(T, N, D).transpose(1, 0, 2)  # (N, T, D)
+    dWx = x.transpose(1, 0, 2).reshape(T * N, D).T @ da2
+    dWh = h_prev.reshape(T * N, H).T @ da2
     db = da2.sum(axis=0)
     return dx, dh_next, dWx, dWh, db
 

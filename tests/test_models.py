@@ -395,3 +395,19 @@ def test_sequence_classifier_stops_a_finite_blow_up_under_every_optimizer(optimi
     message = str(info.value)
     assert message.startswith("training diverged at epoch 3, batch ")
     assert "for 20 updates in a row" in message and "(lr=10 now; try 1)" in message
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
+def test_sequence_classifier_in_float32_stays_float32_and_agrees_with_float64(cell):
+    # float32 is for speed: the same model and data, within float32's precision.
+    rng = np.random.default_rng(3)
+    X, y = rng.integers(0, 7, size=(5, 9)), rng.integers(0, 3, size=5)
+    m64 = models.SequenceClassifier(7, 3, hidden_size=6, embed_dim=4, cell=cell, seed=2)
+    m32 = models.SequenceClassifier(7, 3, hidden_size=6, embed_dim=4, cell=cell, seed=2, dtype="float32")
+    loss64, g64 = m64.loss_and_grads(X, y)
+    loss32, g32 = m32.loss_and_grads(X, y)
+    assert all(p.dtype == np.float32 for p in m32.params.values())
+    assert all(g.dtype == np.float32 for g in g32.values())
+    assert abs(loss32 - loss64) < 1e-5
+    for k in g64:
+        np.testing.assert_allclose(g32[k], g64[k], atol=1e-5)

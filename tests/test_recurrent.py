@@ -37,6 +37,21 @@ def test_forward_matches_the_layer_module(cell):
 
 
 @pytest.mark.parametrize("cell", recurrent.CELLS)
+def test_any_memory_layout_gives_the_same_numbers(cell):
+    # The layers store their arrays time-major and hand out (N, T, ...) views;
+    # CharLM passes such views back in. Layout must not change a single number.
+    params, x, h0, rng = setup(cell)
+    dh = rng.normal(size=(N, T, H))
+    x_view = np.ascontiguousarray(x.transpose(1, 0, 2)).transpose(1, 0, 2)  # time-major memory
+    dh_view = np.asfortranarray(dh)
+    h, cache = recurrent.forward(cell, x, h0, params)
+    h_v, cache_v = recurrent.forward(cell, x_view, h0, params)
+    np.testing.assert_array_equal(h, h_v)
+    for g, g_v in zip(recurrent.backward(cell, dh, cache), recurrent.backward(cell, dh_view, cache_v)):
+        np.testing.assert_array_equal(g, g_v)
+
+
+@pytest.mark.parametrize("cell", recurrent.CELLS)
 @pytest.mark.parametrize("name", ["x", "h0", "Wx", "Wh", "b"])
 def test_backward_gradcheck(cell, name):
     # Tolerance: rel_error < 1e-7 against float64 centred differences.
