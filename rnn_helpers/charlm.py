@@ -519,26 +519,43 @@ def bits_per_char(model, ids, batch_size=32, seq_len=256, carry_state=True):
 
     Inputs: model: a CharLM; ids: (L,) encoded text. Returns: float, bits per character.
     """
-    _check_model("bits_per_char", model)
-    check_ids("bits_per_char", ids, V=len(model.vocab))
-    check_int("bits_per_char", "batch_size", batch_size)
-    check_int("bits_per_char", "seq_len", seq_len)
-    check_bool("bits_per_char", "carry_state", carry_state)
+    return float(-np.mean(_log2_probs("bits_per_char", model, ids, batch_size, seq_len, carry_state)))
+
+
+def log2_probs(model, ids, batch_size=32, seq_len=256, carry_state=True):
+    """log2 p(ids[t] | what the model read before it), for every t >= 1, in text order.
+
+    The per-character scores behind bits_per_char (same arguments, same
+    streams): for comparing with a count model character by character, or
+    mixing the two (ngram.KneserNey.log2_probs(ids, start) scores ids[start:],
+    which is this array from index start - 1 on).
+
+    Inputs: model: a CharLM; ids: (L,) encoded text. Returns: (L - 1,) floats, in bits (<= 0).
+    """
+    return _log2_probs("log2_probs", model, ids, batch_size, seq_len, carry_state)
+
+
+def _log2_probs(where, model, ids, batch_size, seq_len, carry_state):
+    """log2_probs, with the caller's name in error messages."""
+    _check_model(where, model)
+    check_ids(where, ids, V=len(model.vocab))
+    check_int(where, "batch_size", batch_size)
+    check_int(where, "seq_len", seq_len)
+    check_bool(where, "carry_state", carry_state)
     N, L = batch_size, len(ids) - 1
     M = -(-L // N)  # characters per stream, rounded up
     x = np.zeros(N * M, dtype=np.int64)
     y = np.zeros(N * M, dtype=np.int64)
-    x[:L], y[:L] = ids[:-1], ids[1:]
-    mask = (np.arange(N * M) < L).reshape(N, M)  # (N, M): False on the padding
+    x[:L], y[:L] = ids[:-1], ids[1:]  # the padding at the end is cut off below
     x, y = x.reshape(N, M), y.reshape(N, M)
-    state, total = None, 0.0
+    picked = np.empty((N, M))
+    state = None
     for start in range(0, M, seq_len):
-        xs, ys, ms = (a[:, start:start + seq_len] for a in (x, y, mask))
+        xs, ys = x[:, start:start + seq_len], y[:, start:start + seq_len]
         scores, state, _ = model.forward(xs, state if carry_state else None)
         log_p = layers.log_softmax(scores.astype(np.float64))  # (N, T, V)
-        picked = np.take_along_axis(log_p, ys[..., None], axis=-1)[..., 0]  # (N, T)
-        total -= float(np.sum(picked[ms]))
-    return total / L / np.log(2)
+        picked[:, start:start + seq_len] = np.take_along_axis(log_p, ys[..., None], axis=-1)[..., 0]
+    return picked.reshape(N * M)[:L] / np.log(2)
 
 
 def perplexity(bpc):

@@ -272,6 +272,23 @@ def test_bits_per_char_matches_a_direct_computation(batch_size):
     assert np.isclose(charlm.perplexity(got), 2 ** got)
 
 
+@pytest.mark.parametrize("batch_size", [1, 3])
+def test_log2_probs_are_in_text_order_and_average_to_bits_per_char(batch_size):
+    model = small_model("gru", seed=4)
+    ids = VOCAB.encode(TEXT)
+    got = charlm.log2_probs(model, ids, batch_size=batch_size, seq_len=7)
+    assert got.shape == (len(ids) - 1,) and np.all(got <= 0)
+    # Character by character, as each stream reads it in one pass.
+    M = -(-(len(ids) - 1) // batch_size)
+    for n in range(batch_size):
+        x, y = ids[:-1][n * M:(n + 1) * M], ids[1:][n * M:(n + 1) * M]
+        scores, _, _ = model.forward(x[None])
+        log_p = scores[0] - np.log(np.exp(scores[0]).sum(axis=1, keepdims=True))
+        expected = log_p[np.arange(len(y)), y] / np.log(2)
+        np.testing.assert_allclose(got[n * M:n * M + len(y)], expected, rtol=1e-5, atol=1e-6)
+    assert np.isclose(-got.mean(), charlm.bits_per_char(model, ids, batch_size, 7), rtol=1e-12)
+
+
 # ---------------------------------------------------------------- sampling
 
 def test_sampling_is_reproducible_with_a_seed():

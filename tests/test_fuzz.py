@@ -458,6 +458,9 @@ spec("train_lm", charlm.train_lm, dict(model=LM["rnn"], ids=IDS, num_epochs=0),
 spec("bits_per_char", charlm.bits_per_char, dict(model=LM["rnn"], ids=IDS),
      {"model": [("None", None)], "ids": [("float", IDS * 1.0), ("too large", IDS + len(VOCAB))],
       "batch_size": POS_INT, "seq_len": POS_INT, "carry_state": BOOL})
+spec("log2_probs", charlm.log2_probs, dict(model=LM["rnn"], ids=IDS),
+     {"model": [("None", None)], "ids": [("float", IDS * 1.0), ("too large", IDS + len(VOCAB))],
+      "batch_size": POS_INT, "seq_len": POS_INT, "carry_state": BOOL})
 spec("perplexity", charlm.perplexity, dict(bpc=2.0),
      {"bpc": [("negative", -1.0), ("nan", np.nan), ("str", "2"), ("None", None)]})
 TEMPERATURE = POS_NUM + [("tiny", 1e-310)]
