@@ -684,3 +684,142 @@ def check_add_k_bigram(fn):
     return _report(diagnose_add_k_bigram(fn),
                    "Correct: every row is an add-k smoothed distribution over the next character. "
                    "Well done!")
+
+
+# ---------------------------------------------------------------- notebook 05: the LSTM forward loop
+
+def _lstm_forward_case(seed=0, N=2, T=5, D=3, H=4):
+    """A random LSTM input with N, T, D, H all different and non-zero h0 and c0."""
+    rng = np.random.default_rng(seed)
+    return (rng.normal(size=(N, T, D)), 0.5 * rng.normal(size=(N, H)), rng.normal(size=(N, H)),
+            0.6 * rng.normal(size=(D, 4 * H)), 0.5 * rng.normal(size=(H, 4 * H)),
+            0.5 * rng.normal(size=4 * H))
+
+
+def _reference_lstm_forward(x, h0, c0, Wx, Wh, b, mistake=None):
+    """Every (h_t, c_t) of an LSTM, one sequence at a time, gates stacked i, f, o, g.
+
+    mistake (None for the right answer) reproduces one common error, named as in
+    _LSTM_FORWARD_MISTAKES.
+    """
+    N, T, _ = x.shape
+    H = h0.shape[1]
+    h, c = np.zeros((N, T, H)), np.zeros((N, T, H))
+    for n in range(N):
+        h_prev = np.zeros(H) if mistake == "h0 zeros" else h0[n]
+        c_prev = np.zeros(H) if mistake == "c0 zeros" else c0[n]
+        for t in range(T):
+            a = x[n, t] @ Wx + h_prev @ Wh + b  # (4H,)
+            order = (0, 1, 3, 2) if mistake == "order igo" else (0, 1, 2, 3)
+            blocks = [a[k * H:(k + 1) * H] for k in order]  # i, f, o, g
+            i, f, o = (1 / (1 + np.exp(-v)) for v in blocks[:3])
+            g = np.tanh(blocks[3])
+            if mistake == "c not carried":
+                c_prev = np.zeros(H)
+            if mistake == "f on candidate":
+                c_new = f * (c_prev + i * g)
+            elif mistake == "i and f swapped":
+                c_new = i * c_prev + f * g
+            else:
+                c_new = f * c_prev + i * g
+            shown = {"no tanh(c)": c_new, "tanh(c_prev)": np.tanh(c_prev)}.get(mistake, np.tanh(c_new))
+            h[n, t], c[n, t] = o * shown, c_new
+            if mistake == "h not carried":
+                c_prev = c[n, t]
+            elif mistake == "swapped carry":
+                h_prev, c_prev = c[n, t], h[n, t]
+            else:
+                h_prev, c_prev = h[n, t], c[n, t]
+    return h, c
+
+
+_LSTM_FORWARD_MISTAKES = {
+    "c not carried": "the memory is not carried: each step must read c_prev, the c of the step "
+                     "before (c0 at the start), in c = f * c_prev + i * g",
+    "h not carried": "each step reads h0 instead of the previous h: carry h on too, "
+                     "h_prev = h_t after every step",
+    "swapped carry": "h and c are swapped when you carry them: the next step gets h_prev = h_t "
+                     "and c_prev = c_t",
+    "c0 zeros": "your memory starts from zeros: the cell state before the first step is the c0 you "
+                "are given",
+    "h0 zeros": "your loop starts from h = zeros: the hidden state before the first step is the h0 "
+                "you are given",
+    "order igo": "you read the blocks in the order i, f, g, o (PyTorch's): this course stacks "
+                 "i, f, o, g, so o = sigmoid(a[:, 2H:3H]) and g = tanh(a[:, 3H:])",
+    "i and f swapped": "the forget gate multiplies the candidate and the input gate the old memory "
+                       "(or a[:, :H] was read as f): c = f * c_prev + i * g, with i from a[:, :H] "
+                       "and f from a[:, H:2H]",
+    "f on candidate": "the forget gate multiplies the new candidate too: it scales the old memory "
+                      "only, c = f * c_prev + i * g",
+    "no tanh(c)": "tanh(c) is missing: h = o * tanh(c), so that h stays in (-1, 1) while c may grow",
+    "tanh(c_prev)": "h shows the old memory: h = o * tanh(c) with the c of this step, not c_prev",
+}
+
+
+def _close(a, b):
+    return a.shape == b.shape and np.allclose(a, b, rtol=1e-9, atol=1e-12)
+
+
+def _lstm_forward_output(got):
+    """(h, c, None) for an answer of two real arrays; (None, None, what is wrong) otherwise."""
+    if got is None:
+        return None, None, "your function returned None: return h, c, both (N, T, H): every state"
+    if not isinstance(got, tuple) or len(got) != 2:
+        return None, None, "return a tuple of two arrays, h and c, both (N, T, H): every state"
+    for name, a in zip("hc", got):
+        if a is None:
+            return None, None, f"{name} is still None: make it the (N, T, H) array of every state"
+    (h, problem_h), (c, problem_c) = _as_numbers("h", got[0]), _as_numbers("c", got[1])
+    return h, c, problem_h or problem_c
+
+
+def diagnose_lstm_forward(fn, seed=0):
+    """Run fn(x, h0, c0, Wx, Wh, b) on a random case; return a list of problems (empty if right)."""
+    _check_call("diagnose_lstm_forward", fn, seed)
+    args = _lstm_forward_case(seed)
+    want_h, want_c = _reference_lstm_forward(*args)
+    N, T, H = want_h.shape
+    try:
+        got = fn(*[a.copy() for a in args])
+    except Exception as e:  # the learner's code: report any error kindly
+        return [f"your function raised {type(e).__name__}: {e}"]
+    h, c, problem = _lstm_forward_output(got)
+    if problem:
+        return [problem]
+    if _close(h, want_h[:, -1]) and _close(c, want_c[:, -1]):
+        return ["you returned only the last states, shape (N, H): return every state, h and c of "
+                "shape (N, T, H), h[:, t] being the state after reading x[:, t]"]
+    if _close(h, want_h.transpose(1, 0, 2)) and _close(c, want_c.transpose(1, 0, 2)):
+        return [f"your states are stacked time first, shape (T, N, H) = {h.shape}: put time on "
+                "axis 1, h[:, t] = h_t"]
+    for name, a in (("h", h), ("c", c)):
+        if a.shape != want_h.shape:
+            return [f"{name} must have shape (N, T, H) = {want_h.shape}, but has shape {a.shape}"]
+        if _not_finite(name, a):
+            return [_not_finite(name, a)]
+    if _close(h, want_h) and _close(c, want_c):
+        return []
+    if _close(h, want_c) and _close(c, want_h):
+        return ["h and c are swapped in what you return: return h (what the cell shows), then "
+                "c (its memory)"]
+    for mistake, hint in _LSTM_FORWARD_MISTAKES.items():
+        wrong_h, wrong_c = _reference_lstm_forward(*args, mistake=mistake)
+        if _close(h, wrong_h) and _close(c, wrong_c):
+            return [hint]
+    wrong = [(int(np.argmax(np.any(~np.isclose(a, w, rtol=1e-9, atol=1e-12), axis=(0, 2)))), name)
+             for name, a, w in (("c", c, want_c), ("h", h, want_h)) if not _close(a, w)]
+    t, name = min(wrong)
+    return [f"{name} is wrong from step t = {t} on ({name}[:, {t}]): each step is a = x_t @ Wx + "
+            "h_prev @ Wh + b, then c = f * c_prev + i * g and h = o * tanh(c), then carry h and c"]
+
+
+def check_lstm_forward(fn):
+    """Print whether fn(x, h0, c0, Wx, Wh, b) returns every LSTM state (h, c), and what to fix.
+
+    Returns True when h and c match a plain loop over sequences and steps.
+    """
+    _check_call("check_lstm_forward", fn)
+    return _report(diagnose_lstm_forward(fn),
+                   "Correct: every h_t and c_t matches the LSTM equations, computed one sequence "
+                   "at a time. Well done!")
+

@@ -405,3 +405,90 @@ def test_greedy_checker_reports_none_errors_shapes_and_nan():
     assert "shape (N, max_len) = (6, 6)" in diagnose_greedy_decode(lambda *a: np.zeros((6, 5)))[0]
     assert "NaN in the tokens" in diagnose_greedy_decode(lambda *a: np.full((6, 6), np.nan))[0]
     assert diagnose_greedy_decode(lambda *a: np.zeros((6, 6)))[0].startswith("some tokens are wrong")
+
+
+# ---------------------------------------------------------------- notebook 05: the LSTM forward loop
+
+def lstm_forward_with(mistake=None):
+    """A vectorised LSTM forward loop (over time only) with one common mistake switched on."""
+    def fn(x, h0, c0, Wx, Wh, b):
+        N, T, _ = x.shape
+        H = h0.shape[1]
+        h_prev = np.zeros_like(h0) if mistake == "h0 zeros" else h0
+        c_prev = np.zeros_like(c0) if mistake == "c0 zeros" else c0
+        hs, cs = [], []
+        for t in range(T):
+            a = x[:, t] @ Wx + h_prev @ Wh + b                     # (N, 4H)
+            sig = 1 / (1 + np.exp(-a))
+            i, f, o, g = sig[:, :H], sig[:, H:2 * H], sig[:, 2 * H:3 * H], np.tanh(a[:, 3 * H:])
+            if mistake == "torch order":
+                o, g = sig[:, 3 * H:], np.tanh(a[:, 2 * H:3 * H])
+            if mistake == "no carry":
+                c_prev = np.zeros_like(c0)
+            c = {"f on candidate": f * (c_prev + i * g), "i and f swapped": i * c_prev + f * g
+                 }.get(mistake, f * c_prev + i * g)
+            h = o * {"no tanh": c, "old c": np.tanh(c_prev)}.get(mistake, np.tanh(c))
+            hs.append(h)
+            cs.append(c)
+            h_prev, c_prev = {"h not carried": (h0, c), "swapped carry": (c, h)}.get(mistake, (h, c))
+        if mistake == "last only":
+            return hs[-1], cs[-1]
+        h, c = (np.stack(s, axis=0 if mistake == "time first" else 1) for s in (hs, cs))
+        return (c, h) if mistake == "swapped return" else (h, c)
+    return fn
+
+
+def test_lstm_forward_checker_passes_right_answers(capsys):
+    from rnn_helpers.exercises import check_lstm_forward, diagnose_lstm_forward
+    from rnn_helpers.lstm import lstm_forward
+
+    def package(x, h0, c0, Wx, Wh, b):
+        h, cache = lstm_forward(x, h0, Wx, Wh, b, c0=c0)
+        return h, cache["c"]
+    for seed in range(3):
+        assert diagnose_lstm_forward(package, seed=seed) == []
+        assert diagnose_lstm_forward(lstm_forward_with(), seed=seed) == []
+    assert check_lstm_forward(lstm_forward_with()) is True
+    assert "Correct" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("mistake, words", [
+    ("no carry", "the memory is not carried"),
+    ("h not carried", "instead of the previous h"),
+    ("swapped carry", "swapped when you carry them"),
+    ("swapped return", "h and c are swapped in what you return"),
+    ("c0 zeros", "your memory starts from zeros"),
+    ("h0 zeros", "starts from h = zeros"),
+    ("torch order", "i, f, g, o (PyTorch's)"),
+    ("i and f swapped", "the forget gate multiplies the candidate"),
+    ("f on candidate", "multiplies the new candidate too"),
+    ("no tanh", "tanh(c) is missing"),
+    ("old c", "h shows the old memory"),
+    ("last only", "only the last states"),
+    ("time first", "time first"),
+])
+def test_lstm_forward_checker_names_each_mistake(mistake, words, capsys):
+    from rnn_helpers.exercises import check_lstm_forward, diagnose_lstm_forward
+    for seed in range(3):
+        problems = diagnose_lstm_forward(lstm_forward_with(mistake), seed=seed)
+        assert len(problems) == 1 and words in problems[0], (seed, problems)
+    assert check_lstm_forward(lstm_forward_with(mistake)) is False
+    assert "Not yet" in capsys.readouterr().out
+
+
+def test_lstm_forward_checker_reports_none_errors_shapes_and_other_wrong_answers():
+    from rnn_helpers.exercises import diagnose_lstm_forward
+    zeros = np.zeros((2, 5, 4))
+    assert "returned None" in diagnose_lstm_forward(lambda *a: None)[0]
+    assert "tuple of two arrays" in diagnose_lstm_forward(lambda *a: zeros)[0]
+    assert "raised ZeroDivisionError" in diagnose_lstm_forward(lambda *a: 1 / 0)[0]
+    assert diagnose_lstm_forward(lambda *a: (None, None)) == [
+        "h is still None: make it the (N, T, H) array of every state"]
+    assert diagnose_lstm_forward(lambda *a: (zeros, "c"))[0].startswith("c must hold real numbers")
+    assert "c must have shape (N, T, H) = (2, 5, 4)" in diagnose_lstm_forward(
+        lambda *a: (zeros, zeros[:, :3]))[0]
+    assert "NaN in h" in diagnose_lstm_forward(lambda *a: (zeros + np.nan, zeros))[0]
+    right = lstm_forward_with()
+    nudged = lambda *a: (right(*a)[0], right(*a)[1] * 1.01)              # noqa: E731
+    assert diagnose_lstm_forward(nudged)[0].startswith("c is wrong from step t = 0")
+

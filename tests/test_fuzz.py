@@ -628,6 +628,11 @@ for name in ("rnn_step_backward", "grad_norms", "lstm_step_backward", "bag_of_wo
         bad["seed"] = SEED
     spec(f"diagnose_{name}", diagnose, dict(fn=lambda *a: None), bad)
 
+# Notebook 05, the LSTM forward loop: its checker takes a function, like the others above.
+spec("check_lstm_forward", exercises.check_lstm_forward, dict(fn=lambda *a: None), {"fn": CALLABLE})
+spec("diagnose_lstm_forward", exercises.diagnose_lstm_forward, dict(fn=lambda *a: None),
+     {"fn": CALLABLE, "seed": SEED})
+
 WSTOI = {"<pad>": 0, "the": 1, "film": 2, "was": 3, "good": 4}
 wclf = models.SequenceClassifier(5, 2, hidden_size=3, embed_dim=2)
 spec("read_sentence", widgets.read_sentence, dict(model=wclf, sentence="the film", stoi=WSTOI, class_names=["a", "b"]),
