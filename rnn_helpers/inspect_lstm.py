@@ -34,7 +34,7 @@ def lstm_internals(model, tokens):
     p = model.params
     check_index_range("lstm_internals", "tokens", tokens, 0, p["W_embed"].shape[0])
     e, _ = layers.embedding_forward(tokens, p["W_embed"])  # (N, T, E)
-    h0 = np.zeros((tokens.shape[0], p["Wh"].shape[0]))
+    h0 = np.zeros((tokens.shape[0], p["Wh"].shape[0]), dtype=p["Wh"].dtype)  # float32 stays float32
     _, cache = lstm.lstm_forward(e, h0, p["Wx"], p["Wh"], p["b"])
     return {k: cache[k] for k in ("i", "f", "o", "g", "c", "h")}
 

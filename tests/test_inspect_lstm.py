@@ -31,6 +31,15 @@ def test_internals_are_the_lstm_cache_of_the_embedded_tokens():
     np.testing.assert_allclose(inside["c"][:, 0], c1, atol=1e-14)
 
 
+def test_internals_of_a_float32_model_stay_float32():
+    # Notebook 05 trains in float32; its internals must match the model's own states in that dtype.
+    model = models.SequenceClassifier(9, 4, hidden_size=6, embed_dim=5, cell="lstm", dtype=np.float32)
+    tokens = np.random.default_rng(1).integers(0, 9, size=(3, 7))
+    inside = inspect_lstm.lstm_internals(model, tokens)
+    assert all(v.dtype == np.float32 for v in inside.values())
+    np.testing.assert_allclose(inside["h"], model.hidden_states(tokens), atol=1e-6)
+
+
 def test_internals_refuse_other_cells():
     with pytest.raises(ValueError, match=r"lstm_internals: model must be an LSTM SequenceClassifier, got cell='gru'"):
         inspect_lstm.lstm_internals(models.SequenceClassifier(9, 4, cell="gru"), np.zeros((2, 3), dtype=int))
