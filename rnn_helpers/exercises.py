@@ -823,3 +823,428 @@ def check_lstm_forward(fn):
                    "Correct: every h_t and c_t matches the LSTM equations, computed one sequence "
                    "at a time. Well done!")
 
+
+# ---------------------------------------------------------------- notebook 06: the sampling loop
+def _sampling_case(seed=0, V=7, S=3):
+    """A tiny deterministic 'model': step(idx, state) -> (scores (V,), new state (S,))."""
+    rng = np.random.default_rng(1000 + seed)
+    W, U = rng.normal(size=(V, V)) * 2.0, rng.normal(size=(V, S)) * 2.0
+    A, B = rng.normal(size=(V, S)), rng.normal(size=(S, S))
+
+    def step(idx, state):
+        idx = int(idx)  # a learner may pass a numpy integer
+        if not 0 <= idx < V:
+            raise ValueError(f"step: idx must be a character id in [0, {V}), got {idx}")
+        state = np.asarray(state, dtype=float)
+        return W[idx] + U @ state, np.tanh(A[idx] + B @ state)
+
+    return step, np.zeros(S), int(rng.integers(V))
+
+
+def _reference_sample(step, state, first_id, length, temperature, top_k, rng, mistake=None):
+    """The sampling loop written out; mistake= makes it wrong in one named way."""
+    out, idx, state0 = [], first_id, state
+    for _ in range(length):
+        scores, new_state = step(idx, state)
+        state = state0 if mistake == "state not carried" else new_state
+        s = scores if mistake == "no temperature" else (
+            scores * temperature if mistake == "times temperature" else scores / temperature)
+        p = np.exp(s - s.max())
+        p /= p.sum()
+        if top_k is not None and top_k < p.size and mistake != "no top-k":
+            order = np.argsort(p)
+            drop = order[-top_k:] if mistake == "smallest k" else order[:-top_k]
+            p[drop] = 0.0
+            p /= p.sum()
+        nxt = int(np.argmax(p)) if mistake == "greedy" else int(rng.choice(p.size, p=p))
+        out.append(nxt)
+        idx = first_id if mistake == "first fed back" else nxt
+    return out
+
+
+_SAMPLING_SETTINGS = [(1.0, None), (0.5, None), (2.0, None), (3.0, 3), (5.0, 2)]  # top-k where it bites
+_SAMPLING_MISTAKES = [
+    ("greedy", "you always took the most likely character: draw it with rng.choice(V, p=p)"),
+    ("state not carried", "every step starts from the first state: keep the state that step() "
+                          "returns and pass it to the next call"),
+    ("first fed back", "you fed the first character in at every step: feed back the character "
+                       "you just drew"),
+    ("no temperature", "the temperature changes nothing: divide the scores by it before the softmax"),
+    ("times temperature", "you multiplied the scores by the temperature: divide them by it, so "
+                          "that a temperature below 1 sharpens the distribution"),
+    ("no top-k", "top_k changes nothing: set every probability outside the k largest to 0, then "
+                 "divide by the sum"),
+    ("smallest k", "you kept the k smallest probabilities: keep the k largest"),
+]
+
+
+def diagnose_sample(fn, seed=0):
+    """Run fn(step, state, first_id, length, temperature, top_k, rng) on a tiny model; list problems."""
+    _check_call("diagnose_sample", fn, seed)
+    step, state, first = _sampling_case(seed)
+    length = 20
+    got_all, want_all = [], []
+    for k, (temperature, top_k) in enumerate(_SAMPLING_SETTINGS):
+        try:
+            got = fn(step, state.copy(), first, length, temperature, top_k,
+                     np.random.default_rng(seed + k))
+        except ValueError as e:
+            if "do not sum to 1" in str(e).lower():
+                return [f"with top_k={top_k}: rng.choice says the probabilities do not sum to 1: "
+                        "after zeroing all but the k largest, divide p by its sum"]
+            return [f"with temperature={temperature}, top_k={top_k} your function raised "
+                    f"ValueError: {e}"]
+        except Exception as e:  # the learner's code: report any error kindly
+            return [f"with temperature={temperature}, top_k={top_k} your function raised "
+                    f"{type(e).__name__}: {e}"]
+        if got is None:
+            return ["your function returned None: return the list of the ids you drew"]
+        try:
+            got = [int(i) for i in got]
+        except (TypeError, ValueError):
+            return [f"return a list of character ids (ints), got {type(got).__name__}"]
+        if len(got) != length:
+            hint = " (the first id is the prompt: do not return it)" if len(got) == length + 1 else ""
+            return [f"asked for {length} characters, got {len(got)}{hint}"]
+        got_all.append(got)
+        want_all.append(_reference_sample(step, state, first, length, temperature, top_k,
+                                          np.random.default_rng(seed + k)))
+    if got_all == want_all:
+        return []
+    for mistake, hint in _SAMPLING_MISTAKES:
+        variant = [_reference_sample(step, state, first, length, t, kk, np.random.default_rng(seed + k),
+                                     mistake) for k, (t, kk) in enumerate(_SAMPLING_SETTINGS)]
+        if variant == got_all:
+            return [hint]
+    bad = next(k for k in range(len(got_all)) if got_all[k] != want_all[k])
+    temperature, top_k = _SAMPLING_SETTINGS[bad]
+    return [f"with temperature={temperature}, top_k={top_k} the characters differ from the "
+            "reference: draw exactly once per character with rng.choice(V, p=p), from "
+            "p = softmax(scores / temperature) cut to the top_k largest and renormalised"]
+
+
+def check_sample(fn):
+    """Print whether fn samples characters as charlm.sample does, and what to fix if not."""
+    _check_call("check_sample", fn)
+    return _report(diagnose_sample(fn),
+                   "Correct: temperature, top-k, the fed-back character and the carried state all "
+                   "match the reference loop. Well done!")
+
+
+# ---------------------------------------------------------------- notebook 06: truncated BPTT
+def _tbptt_case():
+    """Chunks of different sizes (the last one shorter), and a recording fake model."""
+    chunks = [(np.full((2, 4), k), np.full((2, 4), k)) for k in range(4)]
+    chunks.append((np.full((2, 2), 4), np.full((2, 2), 4)))  # a shorter last chunk
+    calls = []  # ("loss", chunk index, state received) and ("update", grads id)
+
+    def loss_and_grads(x, y, state):
+        k = int(np.asarray(x).flat[0])
+        calls.append(("loss", k, state))
+        return 1.0 + k, {"W": np.full(3, float(k))}, ("state after chunk", k)
+
+    def update(grads):
+        calls.append(("update", int(grads["W"][0]), None))
+
+    return chunks, loss_and_grads, update, calls, ("initial state",)
+
+
+def _is_state_of(state, k):
+    """Whether state is the one the fake model returned after chunk k."""
+    return isinstance(state, tuple) and state == ("state after chunk", k)
+
+
+def diagnose_tbptt_epoch(fn):
+    """Run fn(loss_and_grads, update, chunks, state) with a recording model; list problems."""
+    check_callable("diagnose_tbptt_epoch", "fn", fn)
+    chunks, loss_and_grads, update, calls, state0 = _tbptt_case()
+    try:
+        out = fn(loss_and_grads, update, chunks, state0)
+    except Exception as e:  # the learner's code: report any error kindly
+        return [f"your function raised {type(e).__name__}: {e}"]
+    if not (isinstance(out, tuple) and len(out) == 2):
+        return ["return two things: (mean loss per character, the final state)"]
+    mean_loss, final = out
+    problems = []
+    losses = [c for c in calls if c[0] == "loss"]
+    if [c[1] for c in losses] != list(range(len(chunks))):
+        return [f"loss_and_grads must be called once per chunk, in order: it saw chunks "
+                f"{[c[1] for c in losses]}"]
+    received = [c[2] for c in losses]
+    if received[0] is not state0:
+        problems.append("the first chunk must start from the state you were given")
+    for k in range(1, len(chunks)):
+        if received[k] is state0 or received[k] is None:
+            problems.append(f"chunk {k} started from {'None' if received[k] is None else 'the initial state'}: "
+                            "carry the state, pass the state that chunk k-1 returned to chunk k")
+            break
+        if not _is_state_of(received[k], k - 1):
+            problems.append(f"chunk {k} received {received[k]!r}: pass it the state that "
+                            f"chunk {k - 1} returned")
+            break
+    updates = [c[1] for c in calls if c[0] == "update"]
+    if updates != list(range(len(chunks))):
+        problems.append(f"update(grads) must be called once per chunk with that chunk's grads, "
+                        f"right after its loss_and_grads: it got the grads of chunks {updates}")
+    elif any(calls[2 * k][0] != "loss" or calls[2 * k + 1][0] != "update" for k in range(len(chunks))):
+        problems.append("call update(grads) right after each chunk's loss_and_grads")
+    sizes = np.array([x.size for x, _ in chunks])
+    losses_k = 1.0 + np.arange(len(chunks))
+    want = float(np.sum(losses_k * sizes) / sizes.sum())
+    try:
+        mean_loss = float(mean_loss)
+    except (TypeError, ValueError):
+        return problems + [f"the mean loss must be a number, got {type(mean_loss).__name__}"]
+    if not np.isclose(mean_loss, want, rtol=1e-12):
+        if np.isclose(mean_loss, losses_k.mean()):
+            problems.append("the mean loss gives every chunk the same weight, but the last chunk is "
+                            "shorter: weight each chunk's loss by its number of characters, x.size")
+        elif np.isclose(mean_loss, losses_k[-1]):
+            problems.append("you returned the last chunk's loss: return the mean over the epoch")
+        elif np.isclose(mean_loss, np.sum(losses_k * sizes)):
+            problems.append("you returned the total: divide by the number of characters")
+        else:
+            problems.append(f"the mean loss per character should be {want:.4g}, got {mean_loss:.4g}")
+    if not _is_state_of(final, len(chunks) - 1):
+        problems.append("return the state the last chunk returned, to carry on into the next epoch")
+    return problems
+
+
+def check_tbptt_epoch(fn):
+    """Print whether fn runs one epoch of truncated BPTT correctly, and what to fix if not."""
+    check_callable("check_tbptt_epoch", "fn", fn)
+    return _report(diagnose_tbptt_epoch(fn),
+                   "Correct: each chunk starts from the state the previous one ended in, every "
+                   "chunk gets one update, and the loss is averaged per character. Well done!")
+
+
+# ---------------------------------------------------------------- notebook 03: the whole BPTT loop
+
+_SEQ_NAMES = ("dx", "dh0", "dWx", "dWh", "db")
+_SEQ_ARGS = ("x", "h0", "Wx", "Wh", "b")
+
+
+def _numerical_sequence_grads(args, dh):
+    """Centred-difference gradients of sum(h * dh), h every state of rnn_forward, per argument."""
+    from .rnn import rnn_forward
+    grads = []
+    for i, a in enumerate(args):
+        def f(v, i=i):
+            return rnn_forward(*[v if j == i else args[j] for j in range(5)])[0]
+        grads.append(numerical_gradient(f, a.copy(), dh))
+    return grads
+
+
+def _reference_bptt(dh, x, h0, Wx, Wh, h, transpose=True, carry=True, slope="h_t",
+                    prev=True, accumulate=True):
+    """BPTT over every step, written out; each flag switches on one common mistake.
+
+    transpose=False: da @ Wh; carry=False: dh_next never added; slope: "h_prev" (tanh' of
+    h_{t-1}), "dh only" (tanh' on dh[:, t] alone), "none"; prev=False: dWh sums h_t.T @ da;
+    accumulate=False: dWx, dWh, db keep one step's term (= instead of +=).
+    """
+    N, T, _ = x.shape
+    dx = np.zeros_like(x)
+    sums = {"dWx": np.zeros_like(Wx), "dWh": np.zeros_like(Wh), "db": np.zeros(Wh.shape[0])}
+    dh_next = np.zeros_like(h0)  # (N, H): what came back from step t + 1
+    for t in reversed(range(T)):
+        h_prev = h0 if t == 0 else h[:, t - 1]
+        up = dh[:, t] + dh_next if carry else dh[:, t]
+        da = {"h_t": up * (1 - h[:, t] ** 2), "h_prev": up * (1 - h_prev ** 2),
+              "dh only": dh[:, t] * (1 - h[:, t] ** 2) + (dh_next if carry else 0),
+              "none": up}[slope]  # (N, H)
+        dx[:, t] = da @ Wx.T
+        terms = {"dWx": x[:, t].T @ da, "dWh": (h_prev if prev else h[:, t]).T @ da,
+                 "db": da.sum(axis=0)}
+        for k, term in terms.items():
+            sums[k] = sums[k] + term if accumulate else term
+        dh_next = da @ (Wh.T if transpose else Wh)
+    return {"dx": dx, "dh0": dh_next, **sums}
+
+
+_BPTT_MISTAKES = [
+    ({"transpose": False}, "it matches da @ Wh: the gradient goes back to h_{t-1} through the "
+     "transpose, dh_next = da @ Wh.T (Wh is square, so the shapes cannot tell)"),
+    ({"carry": False}, "the gradient from step t+1 is not added: at step t, "
+     "da = (dh[:, t] + dh_next) * (1 - h_t**2), where dh_next came back from step t+1"),
+    ({"slope": "h_prev"}, "tanh' is taken at h_{t-1}: step t's derivative is 1 - h_t**2, "
+     "with h_t = h[:, t], the state that step produced"),
+    ({"slope": "dh only"}, "tanh' multiplies dh[:, t] only: multiply the whole gradient reaching "
+     "h_t, (dh[:, t] + dh_next) * (1 - h_t**2)"),
+    ({"slope": "none"}, "tanh' is missing: da = (dh[:, t] + dh_next) * (1 - h_t**2)"),
+    ({"prev": False}, "dWh sums h_t.T @ da: Wh multiplies the PREVIOUS state, so add "
+     "h_{t-1}.T @ da (h0 at the first step)"),
+    ({"accumulate": False}, "it holds one step's term only: the same weights act at every step, "
+     "so add up the terms of all steps (dWh += ..., not dWh = ...)"),
+]
+
+
+def _bptt_hint(name, got, dh, cache_args):
+    """Name the first common mistake whose gradient `name` matches got."""
+    right = _reference_bptt(dh, *cache_args)[name]
+    if name == "dh0" and np.all(got == 0):
+        return ("dh0 is all zeros: after the loop, dh_next is the gradient that went back "
+                "through the first step, dL/dh0: return it")
+    for flags, hint in _BPTT_MISTAKES:
+        value = _reference_bptt(dh, *cache_args, **flags)[name]
+        if (value.shape == got.shape and rel_error(value, got) < 1e-6
+                and not rel_error(value, right) < 1e-6):
+            return hint
+    return ("compare the line with the BPTT formulas of section 3.3: da = (dh[:, t] + dh_next) "
+            "* (1 - h_t**2), then dx[:, t], dWx, dWh, db and dh_next from da")
+
+
+def diagnose_rnn_backward(forward, backward, seed=0):
+    """Run the learner's forward(x, h0, Wx, Wh, b) -> (h, cache) and backward(dh, cache) ->
+    (dx, dh0, dWx, dWh, db) on a random case; return a list of problems (empty if right).
+
+    The states are checked as check_rnn_forward checks them; the gradients against centred
+    differences of sum(h * dh) in float64, with N, T, D, H all different and Wh not symmetric.
+    """
+    check_callable("diagnose_rnn_backward", "forward", forward)
+    check_callable("diagnose_rnn_backward", "backward", backward)
+    check_seed("diagnose_rnn_backward", seed)
+
+    def states(*a):  # the forward's h, for the checks of notebook 01's exercise
+        out = forward(*a)
+        if not (isinstance(out, tuple) and len(out) == 2):
+            raise ValueError("rnn_forward must return a pair (h, cache)")
+        return out[0]
+    problems = diagnose_rnn_forward(states, seed)
+    if problems:
+        return [f"your forward: {p}" for p in problems]
+    args = _rnn_forward_case(seed)  # x, h0, Wx, Wh, b: the case the forward just passed
+    h, cache = forward(*[a.copy() for a in args])
+    dh = np.random.default_rng(seed + 1).normal(size=np.shape(h))  # a random upstream gradient
+    try:
+        out = backward(dh.copy(), cache)
+    except Exception as e:  # the learner's code: report any error kindly
+        return [f"your backward raised {type(e).__name__}: {e}"]
+    if not isinstance(out, tuple) or len(out) != 5:
+        return ["your backward must return a tuple of five arrays: dx, dh0, dWx, dWh, db"]
+    x, h0, Wx, Wh, _ = args
+    cache_args = (x, h0, Wx, Wh, np.asarray(h, dtype=float))
+    return _compare_grads(out, _numerical_sequence_grads(args, dh), _SEQ_NAMES, _SEQ_ARGS,
+                          lambda name, got: _bptt_hint(name, got, dh, cache_args))
+
+
+def check_rnn_backward(forward, backward):
+    """Print whether forward and backward are a correct rnn_forward / rnn_backward pair.
+
+    Returns True when every state matches a unit-by-unit loop and all five gradients match
+    centred differences.
+    """
+    check_callable("check_rnn_backward", "forward", forward)
+    check_callable("check_rnn_backward", "backward", backward)
+    return _report(diagnose_rnn_backward(forward, backward),
+                   "Correct: every state matches the unit-by-unit loop, and dx, dh0, dWx, dWh and "
+                   "db match centred differences (relative error below 1e-7). Well done!")
+
+
+# ---------------------------------------------------------------- notebook 04: global-norm clipping
+
+def _clip_case(seed=0):
+    """Gradients whose arrays have norms 3, 2.5, 0.5 and 2 (global norm 4.42): clipping at 1 must
+    shrink them all by one factor, and some arrays alone are below 1, some above."""
+    rng = np.random.default_rng(seed)
+    grads = {}
+    for (name, shape), size in zip({"Wx": (3, 4), "Wh": (4, 4), "b": (4,), "Wy": (4, 2)}.items(),
+                                   (3.0, 2.5, 0.5, 2.0)):
+        g = rng.normal(size=shape)
+        grads[name] = g * (size / np.linalg.norm(g))
+    return grads
+
+
+def _clip_mistakes(grads, c):
+    """What common mistakes turn grads into, at threshold c, each with a hint."""
+    norms = {k: np.linalg.norm(g) for k, g in grads.items()}
+    total = np.sqrt(sum(n ** 2 for n in norms.values()))
+    return [
+        ({k: g * min(1.0, c / norms[k]) for k, g in grads.items()}, "each array was clipped by its "
+         "own norm: compute ONE norm over all arrays together, sqrt of the sum of every squared "
+         "entry, and multiply every array by the same factor"),
+        ({k: np.clip(g, -c, c) for k, g in grads.items()}, "each entry was clipped to "
+         "[-max_norm, max_norm]: that changes the gradient's direction; multiply every array by "
+         "the same factor, max_norm / global norm"),
+        ({k: g * (c / sum(norms.values())) for k, g in grads.items()}, "your global norm is the "
+         "sum of the arrays' norms: it is the square root of the sum of every squared entry"),
+        ({k: g * (c / total ** 2) for k, g in grads.items()}, "your global norm has no square "
+         "root: sqrt(sum of every squared entry)"),
+    ]
+
+
+def _close(a, b):
+    return np.shape(a) == np.shape(b) and np.allclose(a, b, rtol=1e-9, atol=1e-12)
+
+
+def diagnose_clip_grad_norm(fn, seed=0):
+    """Run fn(grads, max_norm) on random gradients, above and below the threshold; return a
+    list of problems (empty if right). The contract is rnn_helpers.optim.clip_grad_norm's:
+    scale the arrays of grads in place, and return the global norm before clipping."""
+    _check_call("diagnose_clip_grad_norm", fn, seed)
+    problems = []
+    for max_norm in (1.0, 10.0):  # the global norm is 4.42: clip, then leave alone
+        grads = _clip_case(seed)
+        norm = np.sqrt(sum(np.sum(g ** 2) for g in grads.values()))
+        want = {k: g * min(1.0, max_norm / norm) for k, g in grads.items()}
+        given = {k: g.copy() for k, g in grads.items()}
+        try:
+            returned = fn(given, max_norm)
+        except Exception as e:  # the learner's code: report any error kindly
+            return [f"your function raised {type(e).__name__}: {e}"]
+        got = {k: np.asarray(given.get(k)) for k in grads}
+        for k, g in got.items():
+            if g.dtype.kind not in "biuf" or g.shape != grads[k].shape:
+                return [f"grads[{k!r}] must stay an array of shape {grads[k].shape}"]
+            if _not_finite(f"grads[{k!r}]", g):
+                return [_not_finite(f"grads[{k!r}]", g)]
+        arrays_ok = all(_close(got[k], want[k]) for k in grads)
+        unchanged = all(_close(got[k], grads[k]) for k in grads)
+        if max_norm < norm and not arrays_ok:
+            if unchanged and isinstance(returned, dict):
+                problems.append("you returned new arrays and left grads as it was: scale the "
+                                "arrays of grads in place (g *= scale) and return the norm "
+                                "before clipping, as rnn_helpers.optim.clip_grad_norm does")
+            elif unchanged:
+                problems.append(f"nothing was scaled although the global norm, {norm:.3g}, is "
+                                f"above max_norm = {max_norm:g}. (`g = g * scale` makes a new "
+                                "array and leaves grads as it was: write g *= scale)")
+            else:
+                left = [k for k in grads if _close(got[k], grads[k])
+                        and all(_close(got[j], want[j]) for j in grads if j != k)]
+                hints = [hint for value, hint in _clip_mistakes(grads, max_norm)
+                         if all(_close(got[k], value[k]) for k in grads)]
+                problems.append(f"grads[{left[0]!r}] was not scaled: every parameter gets the "
+                                "same factor" if left else hints[0] if hints else
+                                "some arrays are wrong: multiply every array by max_norm / "
+                                "global norm, with global norm = sqrt(sum of every squared entry)")
+            break
+        if max_norm > norm and not arrays_ok:
+            problems.append(f"with max_norm = {max_norm:g} above the global norm ({norm:.3g}) the "
+                            "gradients must stay as they are: the factor is "
+                            "min(1, max_norm / norm), so clipping never scales up")
+            break
+        if returned is None or isinstance(returned, dict):
+            problems.append("return the global norm before clipping (a float), as "
+                            "rnn_helpers.optim.clip_grad_norm does: fit records it")
+            break
+        returned, problem = _as_numbers("the returned norm", returned)
+        if problem or returned.size != 1:
+            problems.append(problem or "return one number: the global norm before clipping")
+            break
+        if not np.isclose(float(returned), norm, rtol=1e-9):
+            after = np.sqrt(sum(np.sum(g ** 2) for g in got.values()))
+            problems.append("you returned the norm after clipping: return the norm measured "
+                            "before" if np.isclose(float(returned), after, rtol=1e-9) else
+                            f"you returned {float(returned):.4g}, but the global norm before "
+                            f"clipping is {norm:.4g}")
+            break
+    return problems
+
+
+def check_clip_grad_norm(fn):
+    """Print whether fn(grads, max_norm) clips by the global norm, and what to fix if not."""
+    _check_call("check_clip_grad_norm", fn)
+    return _report(diagnose_clip_grad_norm(fn),
+                   "Correct: above max_norm every array shrinks by the same factor, below it "
+                   "nothing changes, and the norm before clipping comes back. Well done!")

@@ -492,3 +492,214 @@ def test_lstm_forward_checker_reports_none_errors_shapes_and_other_wrong_answers
     nudged = lambda *a: (right(*a)[0], right(*a)[1] * 1.01)              # noqa: E731
     assert diagnose_lstm_forward(nudged)[0].startswith("c is wrong from step t = 0")
 
+
+# ---------------------------------------------------------------- notebook 06: sampling and truncated BPTT
+from rnn_helpers import exercises  # noqa: E402
+
+def _sampler(mistake=None):
+    """A learner's sampling loop, right or wrong in one way (written apart from the checker's)."""
+    def fn(step, state, first_id, length, temperature, top_k, rng):
+        out, idx, start = [], first_id, state
+        for _ in range(length):
+            scores, new_state = step(idx, state)
+            state = start if mistake == "no carry" else new_state
+            s = scores if mistake == "no temperature" else scores / temperature
+            p = np.exp(s - s.max())
+            p = p / p.sum()
+            if top_k is not None and mistake != "no top-k":
+                cut = np.sort(p)[-top_k]
+                p = np.where(p >= cut, p, 0.0)
+                if mistake != "no renormalising":
+                    p = p / p.sum()
+            nxt = int(np.argmax(p)) if mistake == "greedy" else int(rng.choice(len(p), p=p))
+            out.append(nxt)
+            idx = first_id if mistake == "first fed back" else nxt
+        return [first_id] + out if mistake == "prompt returned" else out
+    return fn
+
+
+def test_sample_checker_passes_a_right_loop(capsys):
+    assert exercises.diagnose_sample(_sampler()) == []
+    assert exercises.check_sample(_sampler()) is True
+    assert "Correct" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("mistake, words", [
+    ("greedy", "most likely character"), ("no carry", "keep the state"),
+    ("first fed back", "feed back the character"), ("no temperature", "divide the scores"),
+    ("no top-k", "top_k changes nothing"), ("no renormalising", "divide p by its sum"),
+    ("prompt returned", "do not return it")])
+def test_sample_checker_names_each_mistake(mistake, words):
+    problems = exercises.diagnose_sample(_sampler(mistake))
+    assert len(problems) == 1 and words in problems[0], problems
+
+
+def test_sample_checker_reports_none_and_errors():
+    assert "returned None" in exercises.diagnose_sample(lambda *a: None)[0]
+    assert "raised ZeroDivisionError" in exercises.diagnose_sample(lambda *a: 1 / 0)[0]
+
+
+def _epoch(mistake=None):
+    def fn(loss_and_grads, update, chunks, state):
+        total, count, losses, start = 0.0, 0, [], state
+        for x, y in chunks:
+            loss, grads, new_state = loss_and_grads(x, y, start if mistake == "no carry" else state)
+            state = new_state
+            if mistake != "no update":
+                update(grads)
+            total += loss * x.size
+            count += x.size
+            losses.append(loss)
+        if mistake == "unweighted":
+            return float(np.mean(losses)), state
+        if mistake == "first state":
+            return total / count, start
+        return total / count, state
+    return fn
+
+
+def test_tbptt_checker_passes_a_right_loop(capsys):
+    assert exercises.diagnose_tbptt_epoch(_epoch()) == []
+    assert exercises.check_tbptt_epoch(_epoch()) is True
+    assert "Correct" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("mistake, words", [
+    ("no carry", "carry the state"), ("no update", "once per chunk"),
+    ("unweighted", "weight each chunk's loss"), ("first state", "the last chunk returned")])
+def test_tbptt_checker_names_each_mistake(mistake, words):
+    problems = exercises.diagnose_tbptt_epoch(_epoch(mistake))
+    assert any(words in p for p in problems), problems
+
+
+def test_tbptt_checker_reports_wrong_returns():
+    assert "return two things" in exercises.diagnose_tbptt_epoch(lambda *a: 0.0)[0]
+    assert "raised KeyError" in exercises.diagnose_tbptt_epoch(lambda *a: {}["x"])[0]
+
+
+# ---------------------------------------------------------------- notebook 03: the whole BPTT loop
+
+def rnn_backward_with(**mistake):
+    """rnn_backward from the cache of rnn.rnn_forward, with the common mistake of _reference_bptt."""
+    def fn(dh, cache):
+        x, h0, Wx, Wh, h, _ = cache
+        g = exercises._reference_bptt(dh, x, h0, Wx, Wh, h, **mistake)
+        return g["dx"], g["dh0"], g["dWx"], g["dWh"], g["db"]
+    return fn
+
+
+def test_rnn_backward_checker_passes_the_package_and_a_plain_loop(capsys):
+    from rnn_helpers.rnn import rnn_backward, rnn_forward
+    assert exercises.diagnose_rnn_backward(rnn_forward, rnn_backward) == []
+    assert exercises.diagnose_rnn_backward(rnn_forward, rnn_backward_with(), seed=4) == []
+    assert exercises.check_rnn_backward(rnn_forward, rnn_backward) is True
+    assert "Correct" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("mistake, name, words", [
+    ({"transpose": False}, "dh0", "da @ Wh"),
+    ({"carry": False}, "dWh", "not added"),
+    ({"slope": "h_prev"}, "dWx", "taken at h_{t-1}"),
+    ({"slope": "dh only"}, "db", "multiplies dh[:, t] only"),
+    ({"slope": "none"}, "dx", "tanh' is missing"),
+    ({"prev": False}, "dWh", "sums h_t.T @ da"),
+    ({"accumulate": False}, "dWx", "one step's term"),
+])
+def test_rnn_backward_checker_names_each_mistake(mistake, name, words, capsys):
+    from rnn_helpers.rnn import rnn_forward
+    problems = exercises.diagnose_rnn_backward(rnn_forward, rnn_backward_with(**mistake))
+    hit = [p for p in problems if p.startswith(f"{name} is wrong")]
+    assert hit and words in hit[0], problems
+    assert all("is wrong" in p for p in problems)
+    assert exercises.check_rnn_backward(rnn_forward, rnn_backward_with(**mistake)) is False
+    assert "Not yet" in capsys.readouterr().out
+
+
+def test_rnn_backward_checker_reports_the_forward_dh0_and_bad_returns():
+    from rnn_helpers.rnn import rnn_backward, rnn_forward
+    no_tanh = exercises.diagnose_rnn_backward(lambda *a: (rnn_forward(*a)[0] * 0 + 1, None), rnn_backward)
+    assert no_tanh[0].startswith("your forward:")
+    assert "pair (h, cache)" in exercises.diagnose_rnn_backward(lambda *a: rnn_forward(*a)[0], rnn_backward)[0]
+
+    def zero_dh0(dh, cache):
+        dx, dh0, dWx, dWh, db = rnn_backward(dh, cache)
+        return dx, np.zeros_like(dh0), dWx, dWh, db
+    zeros = exercises.diagnose_rnn_backward(rnn_forward, zero_dh0)
+    assert len(zeros) == 1 and "dh0 is all zeros" in zeros[0], zeros
+    none_dh0 = exercises.diagnose_rnn_backward(rnn_forward, lambda dh, c: (*rnn_backward(dh, c)[:1], None,
+                                                                          *rnn_backward(dh, c)[2:]))
+    assert none_dh0 == ["dh0 is still None: fill in its line"]
+    assert "five arrays" in exercises.diagnose_rnn_backward(rnn_forward, lambda dh, c: None)[0]
+    assert "raised KeyError" in exercises.diagnose_rnn_backward(rnn_forward, lambda dh, c: {}["x"])[0]
+    nan = exercises.diagnose_rnn_backward(rnn_forward, lambda dh, c: tuple(g * np.nan for g in rnn_backward(dh, c)))
+    assert len(nan) == 5 and all(p.startswith("NaN in") for p in nan)
+
+
+# ---------------------------------------------------------------- notebook 04: global-norm clipping
+
+def clip_with(mistake=None):
+    """clip_grad_norm with one common mistake switched on by its argument."""
+    def fn(grads, max_norm):
+        norm = np.sqrt(sum(np.sum(g * g) for g in grads.values()))
+        keys = list(grads)[:-1] if mistake == "forget one" else list(grads)
+        if mistake == "new dict":
+            return {k: g * min(1, max_norm / norm) for k, g in grads.items()}
+        for k in keys:
+            g = grads[k]
+            if mistake == "own norm":
+                g *= min(1, max_norm / np.linalg.norm(g))
+            elif mistake == "entry":
+                np.clip(g, -max_norm, max_norm, out=g)
+            elif mistake == "scale up":
+                g *= max_norm / norm
+            elif mistake == "rebind":
+                g = g * min(1, max_norm / norm)  # noqa: F841 - the mistake: grads keeps the old array
+            elif norm > max_norm:
+                g *= max_norm / norm
+        if mistake == "no return":
+            return None
+        if mistake == "after":
+            return min(norm, max_norm)
+        return norm
+    return fn
+
+
+def test_clip_checker_passes_the_package_and_a_plain_version(capsys):
+    from rnn_helpers.optim import clip_grad_norm
+    assert exercises.diagnose_clip_grad_norm(clip_grad_norm) == []
+    assert exercises.diagnose_clip_grad_norm(clip_with(), seed=5) == []
+    assert exercises.check_clip_grad_norm(clip_with()) is True
+    assert "Correct" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("mistake, words", [
+    ("own norm", "its own norm"),
+    ("entry", "each entry was clipped"),
+    ("scale up", "never scales up"),
+    ("forget one", "grads['Wy'] was not scaled"),
+    ("rebind", "g *= scale"),
+    ("new dict", "returned new arrays"),
+    ("no return", "return the global norm before clipping"),
+    ("after", "the norm after clipping"),
+])
+def test_clip_checker_names_each_mistake(mistake, words, capsys):
+    problems = exercises.diagnose_clip_grad_norm(clip_with(mistake))
+    assert len(problems) == 1 and words in problems[0], problems
+    assert exercises.check_clip_grad_norm(clip_with(mistake)) is False
+    assert "Not yet" in capsys.readouterr().out
+
+
+def test_clip_checker_reports_errors_nan_and_shapes():
+    assert "raised ZeroDivisionError" in exercises.diagnose_clip_grad_norm(lambda g, c: 1 / 0)[0]
+
+    def nan(grads, max_norm):
+        grads["b"] *= np.nan
+        return 1.0
+    assert exercises.diagnose_clip_grad_norm(nan)[0].startswith("NaN in grads['b']")
+
+    def reshape(grads, max_norm):
+        grads["b"] = grads["b"].reshape(2, 2)
+        return 1.0
+    assert "shape (4,)" in exercises.diagnose_clip_grad_norm(reshape)[0]
+    with pytest.raises(ValueError, match="fn"):
+        exercises.check_clip_grad_norm(None)

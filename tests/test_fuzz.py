@@ -633,6 +633,24 @@ spec("check_lstm_forward", exercises.check_lstm_forward, dict(fn=lambda *a: None
 spec("diagnose_lstm_forward", exercises.diagnose_lstm_forward, dict(fn=lambda *a: None),
      {"fn": CALLABLE, "seed": SEED})
 
+# Notebook 06, the sampling loop and one epoch of truncated BPTT.
+for name in ("sample", "tbptt_epoch"):
+    spec(f"check_{name}", getattr(exercises, f"check_{name}"), dict(fn=lambda *a: None), {"fn": CALLABLE})
+    diagnose = getattr(exercises, f"diagnose_{name}")
+    bad = {"fn": CALLABLE}
+    if "seed" in inspect.signature(diagnose).parameters:
+        bad["seed"] = SEED
+    spec(f"diagnose_{name}", diagnose, dict(fn=lambda *a: None), bad)
+
+# Notebooks 03 and 04: the whole BPTT loop (two functions) and global-norm clipping.
+spec("check_rnn_backward", exercises.check_rnn_backward, dict(forward=lambda *a: None, backward=lambda *a: None),
+     {"forward": CALLABLE, "backward": CALLABLE})
+spec("diagnose_rnn_backward", exercises.diagnose_rnn_backward,
+     dict(forward=lambda *a: None, backward=lambda *a: None), {"forward": CALLABLE, "backward": CALLABLE, "seed": SEED})
+spec("check_clip_grad_norm", exercises.check_clip_grad_norm, dict(fn=lambda *a: None), {"fn": CALLABLE})
+spec("diagnose_clip_grad_norm", exercises.diagnose_clip_grad_norm, dict(fn=lambda *a: None),
+     {"fn": CALLABLE, "seed": SEED})
+
 WSTOI = {"<pad>": 0, "the": 1, "film": 2, "was": 3, "good": 4}
 wclf = models.SequenceClassifier(5, 2, hidden_size=3, embed_dim=2)
 spec("read_sentence", widgets.read_sentence, dict(model=wclf, sentence="the film", stoi=WSTOI, class_names=["a", "b"]),
