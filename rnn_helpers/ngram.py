@@ -40,7 +40,7 @@ Everything is counted with numpy: an n-gram is numbered in base V (its
     V = len(vocab)
     model = KneserNey(vocab.encode(train), order=5, V=V)
     model.bits_per_char(vocab.encode(val))
-    best, scores = choose_order(vocab.encode(train), vocab.encode(val), V)   # never the test text
+    best, scores, models = choose_order(vocab.encode(train), vocab.encode(val), V)  # never test text
 """
 import numpy as np
 
