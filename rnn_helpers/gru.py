@@ -162,22 +162,23 @@ def gru_forward(x, h0, Wx, Wh, b):
     h = np.empty((T, N, H), dtype=dtype)
     hW, rh = np.empty((N, 2 * H), dtype=dtype), np.empty((N, H), dtype=dtype)
     h_t = h0
-    for t in range(T):
-        rz, n = gates[t, :, :2 * H], gates[t, :, 2 * H:]
-        # Reset and update gates: one product with [Whr Whz].
-        rz += np.matmul(h_t, Wh_rz, out=hW)
-        _sigmoid_(rz)
-        # The candidate sees the previous state only through the reset gate.
-        np.multiply(rz[:, :H], h_t, out=rh)
-        n += np.matmul(rh, Wh_n, out=hW[:, :H])
-        np.tanh(n, out=n)
-        # h_t = z * h_{t-1} + (1 - z) * n
-        z = rz[:, H:]
-        np.multiply(z, h_t, out=h[t])
-        np.subtract(1.0, z, out=rh)
-        rh *= n
-        h[t] += rh
-        h_t = h[t]
+    with np.errstate(over="ignore"):  # exp(-a) may overflow to inf: sigmoid is then 0, as it should
+        for t in range(T):
+            rz, n = gates[t, :, :2 * H], gates[t, :, 2 * H:]
+            # Reset and update gates: one product with [Whr Whz].
+            rz += np.matmul(h_t, Wh_rz, out=hW)
+            _sigmoid_(rz)
+            # The candidate sees the previous state only through the reset gate.
+            np.multiply(rz[:, :H], h_t, out=rh)
+            n += np.matmul(rh, Wh_n, out=hW[:, :H])
+            np.tanh(n, out=n)
+            # h_t = z * h_{t-1} + (1 - z) * n
+            z = rz[:, H:]
+            np.multiply(z, h_t, out=h[t])
+            np.subtract(1.0, z, out=rh)
+            rh *= n
+            h[t] += rh
+            h_t = h[t]
     # The caller sees batch-major (N, T, ...) views of the same arrays.
     gates, h = gates.transpose(1, 0, 2), h.transpose(1, 0, 2)
     cache = dict(x=x, h0=h0, Wx=Wx, Wh=Wh, gates=gates, h=h)

@@ -39,7 +39,8 @@ from ._checks import check_arrays, check_cache, check_finite, check_gate_weights
 def sigmoid(a):
     """Logistic function 1 / (1 + exp(-a)), as a new float array (see _sigmoid_)."""
     s = np.array(a, dtype=np.result_type(a, 0.5))  # a float copy; float32 stays float32
-    _sigmoid_(s)
+    with np.errstate(over="ignore"):
+        _sigmoid_(s)
     return s
 
 
@@ -47,12 +48,13 @@ def _sigmoid_(a):
     """In place: a <- sigmoid(a) = 1 / (1 + exp(-a)).
 
     exp(-a) overflows to inf for very negative a (below -709 in float64), and
-    1 / (1 + inf) = 0 is the right answer, so the overflow warning is silenced,
-    not the result changed. One exp: numpy's exp is faster than its tanh.
+    1 / (1 + inf) = 0 is the right answer: the caller silences that overflow
+    warning with np.errstate(over="ignore"), once around its time loop (the
+    context manager costs about as much as one of the four numpy calls here).
+    One exp: numpy's exp is faster than its tanh.
     """
-    with np.errstate(over="ignore"):
-        np.negative(a, out=a)
-        np.exp(a, out=a)
+    np.negative(a, out=a)
+    np.exp(a, out=a)
     a += 1.0
     np.reciprocal(a, out=a)
 
@@ -179,19 +181,20 @@ def lstm_forward(x, h0, Wx, Wh, b, c0=None):
     c, h, tanh_c = (np.empty((T, N, H), dtype=dtype) for _ in range(3))
     hWh = np.empty((N, 4 * H), dtype=dtype)  # h_{t-1} @ Wh, reused every step
     h_t, c_t = h0, c0
-    for t in range(T):
-        a = gates[t]  # (N, 4H): x_t @ Wx + b, then the gate values
-        np.matmul(h_t, Wh, out=hWh)
-        a += hWh
-        _sigmoid_(a[:, :3 * H])
-        g = a[:, 3 * H:]
-        np.tanh(g, out=g)
-        # c_t = f * c_{t-1} + i * g;  h_t = o * tanh(c_t)
-        np.multiply(a[:, H:2 * H], c_t, out=c[t])
-        c[t] += a[:, :H] * g
-        np.tanh(c[t], out=tanh_c[t])
-        np.multiply(a[:, 2 * H:3 * H], tanh_c[t], out=h[t])
-        h_t, c_t = h[t], c[t]
+    with np.errstate(over="ignore"):  # exp(-a) may overflow to inf: sigmoid is then 0, as it should
+        for t in range(T):
+            a = gates[t]  # (N, 4H): x_t @ Wx + b, then the gate values
+            np.matmul(h_t, Wh, out=hWh)
+            a += hWh
+            _sigmoid_(a[:, :3 * H])
+            g = a[:, 3 * H:]
+            np.tanh(g, out=g)
+            # c_t = f * c_{t-1} + i * g;  h_t = o * tanh(c_t)
+            np.multiply(a[:, H:2 * H], c_t, out=c[t])
+            c[t] += a[:, :H] * g
+            np.tanh(c[t], out=tanh_c[t])
+            np.multiply(a[:, 2 * H:3 * H], tanh_c[t], out=h[t])
+            h_t, c_t = h[t], c[t]
     # The caller sees batch-major (N, T, ...) views of the same arrays.
     gates, c, h, tanh_c = (a.transpose(1, 0, 2) for a in (gates, c, h, tanh_c))
     cache = dict(x=x, h0=h0, c0=c0, Wx=Wx, Wh=Wh, gates=gates, c=c, h=h, tanh_c=tanh_c)
