@@ -498,3 +498,35 @@ def shared_rows(X_a, X_b):
     _, ids = np.unique(np.concatenate([X_a, X_b]), axis=0, return_inverse=True)
     ids = ids.ravel()
     return np.isin(ids[len(X_a):], ids[:len(X_a)])
+
+
+def reversal_pairs(n, min_len=4, max_len=16, num_letters=8, seed=0):
+    """Strings of random letters and the same strings reversed: the task of notebook 07.
+
+    "fbdhae" -> ['e', 'a', 'h', 'd', 'b', 'f']. Every output letter depends on one input
+    letter, and which one depends on the whole length, so a model must keep all of
+    the input: exactly what a fixed-size context vector finds harder as strings grow.
+    Lengths are drawn evenly from min_len to max_len; no string appears twice, so a
+    split of the pairs shares none.
+
+    Returns: sources: list of n lists of letters; targets: the same lists reversed.
+    """
+    check_int("reversal_pairs", "min_len", min_len)
+    check_int("reversal_pairs", "max_len", max_len, low=min_len)
+    check_int("reversal_pairs", "num_letters", num_letters, low=2, high=26)
+    check_seed("reversal_pairs", seed)
+    lengths = np.arange(min_len, max_len + 1)
+    # At most half the distinct strings there are (so drawing stays quick), and a million.
+    most = min(int(np.sum(np.minimum(float(num_letters) ** lengths, 1e12))) // 2, 10 ** 6)
+    if not is_int(n) or not 1 <= n <= most:
+        raise ValueError(f"reversal_pairs: n must be an integer in [1, {most}] (at most half the "
+                         f"strings of {min_len} to {max_len} letters, and a million), got {n!r}")
+    rng = np.random.default_rng(seed)
+    letters = np.array(list("abcdefghijklmnopqrstuvwxyz"[:num_letters]))
+    seen, sources = set(), []
+    while len(sources) < n:
+        s = "".join(letters[rng.integers(num_letters, size=rng.integers(min_len, max_len + 1))])
+        if s not in seen:  # a repeat would sit on both sides of a split
+            seen.add(s)
+            sources.append(list(s))
+    return sources, [s[::-1] for s in sources]

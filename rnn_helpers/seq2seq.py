@@ -25,7 +25,7 @@ its cell state c carried across, which these models do not do.
 import numpy as np
 
 from . import layers, recurrent, text
-from ._checks import (check_arrays, check_cache, check_choice, check_finite, check_index_range,
+from ._checks import (FLOAT_DTYPES, check_arrays, check_cache, check_choice, check_finite, check_index_range,
                       check_int, check_keys, check_lengths, check_seed)
 
 CELLS = ("rnn", "gru")
@@ -163,22 +163,25 @@ class Seq2Seq:
     y: dec_out (N, T), -1 where not scored (see teacher_forcing_arrays).
 
     params: src_embed (U, E), enc_Wx, enc_Wh, enc_b, tgt_embed (V, E),
-    dec_Wx, dec_Wh, dec_b, Wy (H, V), by (V,).
+    dec_Wx, dec_Wh, dec_b, Wy (H, V), by (V,); all of dtype (float64 by default).
     """
 
     def __init__(self, src_vocab_size, tgt_vocab_size, hidden_size=64, embed_dim=16, cell="gru",
-                 seed=0):
+                 seed=0, dtype=np.float64):
         for name, size in (("src_vocab_size", src_vocab_size), ("tgt_vocab_size", tgt_vocab_size),
                            ("hidden_size", hidden_size), ("embed_dim", embed_dim)):
             check_int("Seq2Seq", name, size)
         check_seed("Seq2Seq", seed)
         check_choice("Seq2Seq", "cell", cell, CELLS)
+        check_choice("Seq2Seq", "dtype", dtype, FLOAT_DTYPES)
         rng = np.random.default_rng(seed)
         self.cell = cell
         enc = recurrent.init_params(cell, embed_dim, hidden_size, rng)
         self.params = {"src_embed": rng.normal(0.0, 1.0, size=(src_vocab_size, embed_dim)),
                        **{"enc_" + k: v for k, v in enc.items()},
                        **_init_decoder(tgt_vocab_size, embed_dim, hidden_size, cell, rng)}
+        # float32 trains about twice as fast; gradient checks need float64 (the default).
+        self.params = {k: v.astype(dtype) for k, v in self.params.items()}
 
     def encode(self, src, src_lengths):
         """Context vectors (N, H): the encoder's state after each source's last token."""
@@ -187,7 +190,7 @@ class Seq2Seq:
         check_lengths("Seq2Seq.encode", "src_lengths", src_lengths, dims["S"], dim="S")
         p, N = self.params, dims["N"]
         e, emb_cache = layers.embedding_forward(src, p["src_embed"])  # (N, S, E)
-        h, rec_cache = recurrent.forward(self.cell, e, np.zeros((N, p["enc_Wh"].shape[0])),
+        h, rec_cache = recurrent.forward(self.cell, e, np.zeros((N, p["enc_Wh"].shape[0]), dtype=e.dtype),
                                          _sub(p, "enc_"))  # (N, S, H)
         last = src_lengths - 1  # (N,): padding after a source's end never reaches its context
         return h[np.arange(N), last], (emb_cache, rec_cache, h.shape, last)
@@ -199,7 +202,7 @@ class Seq2Seq:
         loss, dcontext, grads = _decoder_loss(self.params, context, dec_in, y, self.cell,
                                               "Seq2Seq.loss_and_grads")
         # The context's gradient enters the encoder at each source's last state only.
-        dh = np.zeros(h_shape)
+        dh = np.zeros(h_shape, dtype=dcontext.dtype)
         dh[np.arange(len(last)), last] = dcontext
         de, _, dWx, dWh, db = recurrent.backward(self.cell, dh, rec_cache)
         grads.update({"src_embed": layers.embedding_backward(de, emb_cache),

@@ -293,3 +293,15 @@ def test_shared_rows_counts_sequences_of_b_found_in_a():
         data.shared_rows(a, b[:, :2])
     with pytest.raises(ValueError, match=r"shared_rows: X_b must be a 2-d numpy array"):
         data.shared_rows(a, np.zeros(3))
+
+
+def test_reversal_pairs_are_reversed_distinct_and_cover_the_lengths():
+    sources, targets = data.reversal_pairs(600, min_len=3, max_len=9, num_letters=5, seed=3)
+    assert len(sources) == len(targets) == 600
+    assert all(t == s[::-1] for s, t in zip(sources, targets))
+    assert len({"".join(s) for s in sources}) == 600  # no string twice: a split shares none
+    assert {len(s) for s in sources} == set(range(3, 10))
+    assert set("".join("".join(s) for s in sources)) == set("abcde")
+    assert data.reversal_pairs(600, 3, 9, 5, seed=3) == (sources, targets)  # the seed fixes it
+    with pytest.raises(ValueError, match=r"reversal_pairs: n must be an integer in \[1, 4\]"):
+        data.reversal_pairs(5, min_len=2, max_len=2, num_letters=3)

@@ -23,7 +23,7 @@ import numpy as np
 import pytest
 
 import rnn_helpers
-from rnn_helpers import (charlm, data, exercises, feedforward, gradcheck, gradients, gru, init,
+from rnn_helpers import (attention, charlm, data, exercises, feedforward, gradcheck, gradients, gru, init,
                          inspect_lstm, layers, lstm, models, ngram, optim, recurrent, report, rnn,
                          seq2seq, text, training, widgets)
 
@@ -671,6 +671,87 @@ spec("DivergenceCheck.update", training.DivergenceCheck().update, dict(loss=1.0,
      {"loss": [("str", "1"), ("None", None), ("array", np.ones(2))], "norm": [("str", "1"), ("negative", -1.0)]})
 
 
+# ---------------------------------------------------------------- attention (notebook 07)
+
+A_, S_ = 6, 5
+qa, ka, Wqa, Wka, vaa = f(N, T, H), f(N, S_, E), f(H, A_), f(E, A_), f(A_)
+att_len = np.array([5, 2, 1])
+spec("additive_attention_forward", attention.additive_attention_forward,
+     dict(q=qa, k=ka, Wq=Wqa, Wk=Wka, va=vaa, lengths=att_len),
+     {"q": float_array(qa), "k": float_array(ka), "Wq": float_array(Wqa), "Wk": float_array(Wka),
+      "va": float_array(vaa), "lengths": [("zero", np.array([5, 0, 1])), ("too long", np.array([6, 1, 1])),
+                                          ("float", att_len * 1.0), ("shape", att_len[:2])]})
+_, _, add_cache = attention.additive_attention_forward(qa, ka, Wqa, Wka, vaa)
+spec("additive_attention_backward", attention.additive_attention_backward,
+     dict(dcontext=f(N, T, E), cache=add_cache), {"dcontext": float_array(f(N, T, E)), "cache": CACHE})
+qd, kd, vd = f(N, T, 4), f(N, S_, 4), f(N, S_, 2)
+spec("dot_product_attention_forward", attention.dot_product_attention_forward,
+     dict(q=qd, k=kd, v=vd, lengths=att_len),
+     {"q": float_array(qd), "k": float_array(kd), "v": float_array(vd, size=False),
+      "lengths": [("zero", np.array([5, 0, 1])), ("float", att_len * 1.0)], "scale": BOOL, "causal": BOOL})
+_, _, dot_cache = attention.dot_product_attention_forward(qd, kd, vd)
+spec("dot_product_attention_backward", attention.dot_product_attention_backward,
+     dict(dout=f(N, T, 2), cache=dot_cache), {"dout": float_array(f(N, T, 2)), "cache": CACHE})
+Wqs, Wks, Wvs = f(D, 4), f(D, 4), f(D, 3)
+spec("self_attention_forward", attention.self_attention_forward, dict(x=x3, Wq=Wqs, Wk=Wks, Wv=Wvs),
+     {"x": float_array(x3), "Wq": float_array(Wqs), "Wk": float_array(Wks), "Wv": float_array(Wvs, size=False),
+      "causal": BOOL})
+_, _, self_cache = attention.self_attention_forward(x3, Wqs, Wks, Wvs)
+spec("self_attention_backward", attention.self_attention_backward, dict(dout=f(N, T, 3), cache=self_cache),
+     {"dout": float_array(f(N, T, 3)), "cache": CACHE})
+spec("reverse_padded", attention.reverse_padded, dict(x=ka, lengths=att_len),
+     {"x": [("None", None), ("list", ka.tolist()), ("1-D", vaa)],
+      "lengths": [("zero", np.array([5, 0, 1])), ("float", att_len * 1.0), ("shape", att_len[:2]),
+                  ("None", None)]})
+att = attention.AttentionSeq2Seq(V, V, hidden_size=H, embed_dim=E, attention_size=A_, seed=1)
+spec("AttentionSeq2Seq", attention.AttentionSeq2Seq, dict(src_vocab_size=V, tgt_vocab_size=V),
+     {"src_vocab_size": POS_INT, "tgt_vocab_size": POS_INT, "hidden_size": POS_INT, "embed_dim": POS_INT,
+      "attention_size": POS_INT, "bidirectional": BOOL, "cell": CHOICE + [("lstm", "lstm")], "seed": SEED,
+      "dtype": [("int", np.int64), ("str", "float16")]})
+spec("AttentionSeq2Seq.encode", att.encode, dict(src=src, src_lengths=src_len),
+     {"src": index_array(src, V), "src_lengths": [("zero", np.array([5, 0, 1])), ("too long", np.array([6, 1, 1])),
+                                                  ("float", src_len * 1.0), ("shape", src_len[:2])]})
+att_X = (src, src_len, dec_in)
+for method in ("loss_and_grads", "sequence_log_prob", "alignment"):
+    kwargs = dict(X=att_X) if method == "alignment" else dict(X=att_X, y=dec_out)
+    bad = {"X": [("2-tuple", (src, src_len)), ("array", src)]}
+    if method != "alignment":
+        bad["y"] = [("too large", dec_out + V), ("below -1", np.full_like(dec_out, -3)),
+                    ("float", dec_out * 1.0), ("shape", dec_out[:, :2])]
+    spec(f"AttentionSeq2Seq.{method}", getattr(att, method), kwargs, bad,
+         extra=[("dec_in too large", "dec_in", dict(X=(src, src_len, dec_in + V))),
+                ("src float", "src", dict(X=(src * 1.0, src_len, dec_in))),
+                ("src_lengths zero", "src_lengths", dict(X=(src, np.zeros(N, dtype=int), dec_in)))])
+spec("AttentionSeq2Seq.guess_loss", att.guess_loss, dict(y=dec_out), {})
+att_keys, att_h0, _ = att.encode(src, src_len)
+spec("AttentionSeq2Seq.decode_step", att.decode_step,
+     dict(tokens=np.array([1, 2, 3]), h=att_h0, keys=att_keys, src_lengths=src_len),
+     {"tokens": index_array(np.array([1, 2, 3]), V), "h": float_array(att_h0),
+      "keys": float_array(att_keys, size=False),
+      "src_lengths": [("zero", np.array([5, 0, 1])), ("float", src_len * 1.0), ("shape", src_len[:2])]})
+for method in ("translate", "beam_translate"):
+    kwargs = dict(src=src, src_lengths=src_len, start_id=1, end_id=2)
+    bad = {"src": index_array(src, V), "max_len": POS_INT,
+           "start_id": [("negative", -1), ("float", 1.0)], "end_id": [("str", "2")]}
+    if method == "beam_translate":
+        kwargs["beam_width"] = 2
+        bad["beam_width"] = POS_INT
+    else:
+        bad["start_id"].append(("too large", 99))
+    spec(f"AttentionSeq2Seq.{method}", getattr(att, method), kwargs, bad)
+sc, lp = f(N, 2), f(N, 2, V)
+spec("beam_step", attention.beam_step, dict(scores=sc, logp=lp),
+     {"scores": float_array(sc)[:5] + [("size", f(N, 3))], "logp": float_array(lp)[:5] + [("size", f(N, 3, V))]})
+spec("beam_search", attention.beam_search,
+     dict(step=lambda tok, st: (np.log(np.full((len(tok), V), 1.0 / V)), st), state=hN, start_id=1, end_id=2,
+          beam_width=2, max_len=3),
+     {"step": CALLABLE, "state": [("None", None), ("list", hN.tolist()), ("scalar", np.float64(1.0))],
+      "start_id": NONNEG_INT, "end_id": NONNEG_INT, "beam_width": POS_INT, "max_len": POS_INT})
+spec("reversal_pairs", data.reversal_pairs, dict(n=10),
+     {"n": POS_INT + [("too many", 10 ** 7)], "min_len": POS_INT, "max_len": POS_INT + [("below min_len", 3)],
+      "num_letters": POS_INT + [("one", 1), ("27", 27)], "seed": SEED})
+
+
 # ---------------------------------------------------------------- the tests
 
 def _names(message, arg):
@@ -696,7 +777,7 @@ def test_a_bad_call_raises_a_value_error_naming_the_argument(call, kwargs, arg):
 
 
 # The modules fuzzed here compute; these ones draw or build files, and are left out.
-MODULES = [charlm, data, exercises, feedforward, gradcheck, gradients, gru, init, inspect_lstm, layers,
+MODULES = [attention, charlm, data, exercises, feedforward, gradcheck, gradients, gru, init, inspect_lstm, layers,
            lstm, models, ngram, optim, recurrent, report, rnn, seq2seq, text, training, widgets]
 NOT_FUZZED_MODULES = {"_checks": "private: the checks themselves, tested in test_checks.py",
                       "plots": "draws the notebooks' figures from results the package made",
