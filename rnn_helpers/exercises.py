@@ -1248,3 +1248,159 @@ def check_clip_grad_norm(fn):
     return _report(diagnose_clip_grad_norm(fn),
                    "Correct: above max_norm every array shrinks by the same factor, below it "
                    "nothing changes, and the norm before clipping comes back. Well done!")
+
+
+# ---------------------------------------------------------------- notebook 07: attention backward and one beam step
+
+_ATT_NAMES = ("dq", "dk", "dWq", "dWk", "dva")
+_ATT_ARGS = ("q", "k", "Wq", "Wk", "va")
+
+
+def _attention_case(seed=0, N=2, T=3, S=4, H=5, K=6, A=7):
+    """A random float64 additive-attention case, sizes all different, second row padded."""
+    rng = np.random.default_rng(seed)
+    args = [rng.normal(size=(N, T, H)), rng.normal(size=(N, S, K)), 0.5 * rng.normal(size=(H, A)),
+            0.5 * rng.normal(size=(K, A)), rng.normal(size=A)]
+    return args, np.array([S, S - 2]), rng.normal(size=(N, T, K))
+
+
+def _attention_mistakes(args, lengths, dcontext):
+    """The gradients that common mistakes give, keyed by gradient name."""
+    from .attention import additive_attention_forward
+    q, k, Wq, Wk, va = args
+    _, alpha, (_, _, _, _, _, a, _) = additive_attention_forward(*args, lengths=lengths)
+    dalpha = dcontext @ k.transpose(0, 2, 1)  # (N, T, S)
+    wrong_de = alpha * dalpha  # the softmax's Jacobian without its second term
+    dpre = wrong_de[..., None] * va * (1 - a ** 2)
+    no_tanh = (alpha * (dalpha - (alpha * dalpha).sum(-1, keepdims=True)))[..., None] * va
+    return {
+        "dk": [(alpha.transpose(0, 2, 1) @ dcontext,
+                "it matches alpha^T @ dcontext alone: the keys also set the scores, so add "
+                "the gradient that comes back through e = va . tanh(q Wq + k Wk)")],
+        "dq": [(dpre.sum(axis=2) @ Wq.T,
+                "it matches de = alpha * dalpha: the softmax's backward needs "
+                "alpha * (dalpha - sum_s alpha_s dalpha_s), since the weights sum to 1"),
+               (no_tanh.sum(axis=2) @ Wq.T,
+                "it matches a gradient without tanh's derivative: multiply by (1 - a**2)")],
+        "dva": [(np.einsum("ntsa,nts->a", a, wrong_de),
+                 "it matches de = alpha * dalpha: subtract sum_s alpha_s dalpha_s inside the bracket")],
+        "dWq": [(np.zeros_like(Wq), "it is zero: the scores depend on Wq through q @ Wq")],
+    }
+
+
+def diagnose_attention_backward(fn, seed=0):
+    """Run fn(dcontext, cache) on a random case; return a list of problems (empty if right).
+
+    cache is what rnn_helpers.attention.additive_attention_forward returns:
+    (q, k, Wq, Wk, va, a, alpha), with a = tanh(...) (N, T, S, A) and alpha (N, T, S).
+    """
+    from .attention import additive_attention_forward
+    _check_call("diagnose_attention_backward", fn, seed)
+    args, lengths, dcontext = _attention_case(seed)
+    _, _, cache = additive_attention_forward(*args, lengths=lengths)
+    try:
+        out = fn(dcontext.copy(), cache)
+    except Exception as e:  # the learner's code: report any error kindly
+        return [f"your function raised {type(e).__name__}: {e}"]
+    if not isinstance(out, tuple) or len(out) != 5:
+        return ["return a tuple of five arrays: dq, dk, dWq, dWk, dva"]
+    expected = []  # centred differences of sum(context * dcontext), one argument at a time
+    for i, x in enumerate(args):
+        def f(v, i=i):
+            return additive_attention_forward(*[v if j == i else args[j] for j in range(5)],
+                                              lengths=lengths)[0]
+        expected.append(numerical_gradient(f, x.copy(), dcontext))
+    mistakes = _attention_mistakes(args, lengths, dcontext)
+
+    def hint(name, got):
+        for value, text in mistakes.get(name, []):
+            if value.shape == got.shape and rel_error(value, got) < 1e-6:
+                return text
+        return "follow the forward backwards: context = alpha @ k, softmax, e = a @ va, a = tanh(...)"
+    return _compare_grads(out, expected, _ATT_NAMES, _ATT_ARGS, hint)
+
+
+def check_attention_backward(fn):
+    """Print whether fn(dcontext, cache) is a correct additive attention backward, and what to fix."""
+    _check_call("check_attention_backward", fn)
+    return _report(diagnose_attention_backward(fn),
+                   "Correct: all five gradients match centred differences "
+                   "(relative error below 1e-7). Well done!")
+
+
+def _beam_case(seed=0, N=3, B=3, V=5):
+    """Scores of B partial outputs per row (the last row has one live beam) and next-token log-probs."""
+    rng = np.random.default_rng(seed)
+    scores = np.sort(np.log(rng.dirichlet(np.ones(B), size=N)), axis=1)[:, ::-1].copy()
+    scores[-1, 1:] = -np.inf  # as at the first step: only beam 0 is alive
+    logp = np.log(rng.dirichlet(np.ones(V), size=(N, B)))
+    return scores, logp
+
+
+def _reference_beam_step(scores, logp):
+    """The B best (score + logp) over all B * V extensions, best first, by brute force."""
+    N, B, V = logp.shape
+    out = [np.zeros((N, B)), np.zeros((N, B), dtype=np.int64), np.zeros((N, B), dtype=np.int64)]
+    for n in range(N):
+        cands = sorted(((scores[n, b] + logp[n, b, v], b, v) for b in range(B) for v in range(V)),
+                       key=lambda c: -c[0])
+        for j, (s, b, v) in enumerate(cands[:B]):
+            out[0][n, j], out[1][n, j], out[2][n, j] = s, b, v
+    return out
+
+
+def diagnose_beam_step(fn, seed=0):
+    """Run fn(scores (N, B), logp (N, B, V)) -> (new_scores, parent, token); return problems."""
+    _check_call("diagnose_beam_step", fn, seed)
+    scores, logp = _beam_case(seed)
+    try:
+        out = fn(scores.copy(), logp.copy())
+    except Exception as e:  # the learner's code: report any error kindly
+        return [f"your function raised {type(e).__name__}: {e}"]
+    if not isinstance(out, tuple) or len(out) != 3:
+        return ["return a tuple of three arrays: new_scores, parent, token"]
+    want = _reference_beam_step(scores, logp)
+    got = []
+    for name, g, w in zip(("new_scores", "parent", "token"), out, want):
+        if g is None:
+            return [f"{name} is still None: fill in its line"]
+        g, problem = _as_numbers(name, g)
+        if problem is None and g.shape != w.shape:
+            problem = f"{name} must have shape (N, B) = {w.shape}, but has shape {g.shape}"
+        if problem is None and name == "new_scores":
+            problem = _not_finite(name, np.where(np.isneginf(g), 0.0, g))  # -inf: a dead beam
+        if problem:
+            return [problem]
+        got.append(g)
+    if np.allclose(got[0], want[0]) and np.array_equal(got[1], want[1]) and np.array_equal(got[2], want[2]):
+        return []
+    N, B, V = logp.shape
+    per_beam = np.take_along_axis(scores[:, :, None] + logp, logp.argmax(axis=2)[:, :, None], 2)[..., 0]
+    guesses = [
+        (np.allclose(got[0], _reference_beam_step(np.zeros_like(scores), logp)[0]),
+         "new_scores match the B best of logp alone: add each partial output's score first "
+         "(scores[:, :, None] + logp), or beam search forgets everything before this step"),
+        (np.allclose(np.sort(got[0], axis=1), np.sort(per_beam, axis=1)),
+         "you kept the best token of each beam: rank all B * V extensions together, so one "
+         "good beam may fill the whole next beam"),
+        (np.allclose(got[0], -np.sort(-(scores[:, :, None] + logp).reshape(N, -1), axis=1)[:, -B:][:, ::-1]),
+         "you kept the B worst extensions: sort by decreasing score (np.argsort(-cand))"),
+        (np.array_equal(got[1], want[2]) and np.array_equal(got[2], want[1]),
+         "parent and token look swapped: for a flat index i = b * V + v, parent b = i // V and token v = i % V"),
+        (np.allclose(got[0], want[0]),
+         "new_scores are right but parent or token are not: for a flat index i = b * V + v, "
+         "parent = i // V and token = i % V"),
+    ]
+    for matched, text in guesses:
+        if matched:
+            return [text]
+    return ["new_scores differ from the B best of scores[:, :, None] + logp over all B * V "
+            "extensions, best first"]
+
+
+def check_beam_step(fn):
+    """Print whether fn(scores, logp) is a correct beam-search step, and what to fix."""
+    _check_call("check_beam_step", fn)
+    return _report(diagnose_beam_step(fn),
+                   "Correct: the B best extensions over all beams, with their parents and tokens. "
+                   "Well done!")

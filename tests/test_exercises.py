@@ -703,3 +703,63 @@ def test_clip_checker_reports_errors_nan_and_shapes():
     assert "shape (4,)" in exercises.diagnose_clip_grad_norm(reshape)[0]
     with pytest.raises(ValueError, match="fn"):
         exercises.check_clip_grad_norm(None)
+
+
+# ---------------------------------------------------------------- notebook 07: attention backward and one beam step
+
+from rnn_helpers import attention  # noqa: E402
+
+
+def test_attention_backward_checker_passes_the_package_and_names_mistakes(capsys):
+    assert exercises.diagnose_attention_backward(attention.additive_attention_backward) == []
+    assert exercises.check_attention_backward(attention.additive_attention_backward) is True
+    assert "Correct" in capsys.readouterr().out
+
+    def values_only(dcontext, cache):  # the keys' path through the scores forgotten
+        dq, dk, dWq, dWk, dva = attention.additive_attention_backward(dcontext, cache)
+        q, k, Wq, Wk, va, a, alpha = cache
+        return dq, alpha.transpose(0, 2, 1) @ dcontext, dWq, dWk, dva
+
+    def half_softmax(dcontext, cache):  # de = alpha * dalpha, without the second term
+        q, k, Wq, Wk, va, a, alpha = cache
+        dk = alpha.transpose(0, 2, 1) @ dcontext
+        de = alpha * (dcontext @ k.transpose(0, 2, 1))
+        dpre = de[..., None] * va * (1 - a ** 2)
+        dqa, dka = dpre.sum(2), dpre.sum(1)
+        return (dqa @ Wq.T, dk + dka @ Wk.T, q.reshape(-1, q.shape[-1]).T @ dqa.reshape(-1, dqa.shape[-1]),
+                k.reshape(-1, k.shape[-1]).T @ dka.reshape(-1, dka.shape[-1]), np.einsum("ntsa,nts->a", a, de))
+
+    assert "also set the scores" in " ".join(exercises.diagnose_attention_backward(values_only))
+    problems = " ".join(exercises.diagnose_attention_backward(half_softmax))
+    assert "alpha * (dalpha - sum_s alpha_s dalpha_s)" in problems
+    assert exercises.diagnose_attention_backward(lambda d, c: 1)[0].startswith("return a tuple of five")
+    assert "None" in exercises.diagnose_attention_backward(lambda d, c: (None,) * 5)[0]
+    assert "raised" in exercises.diagnose_attention_backward(lambda d, c: c[9])[0]
+
+
+def test_beam_step_checker_passes_the_package_and_names_mistakes(capsys):
+    assert exercises.diagnose_beam_step(attention.beam_step) == []
+    assert exercises.check_beam_step(attention.beam_step) is True
+
+    def no_history(scores, logp):
+        return attention.beam_step(np.zeros_like(scores), logp)
+
+    def per_beam(scores, logp):
+        cand = scores[:, :, None] + logp
+        return cand.max(axis=2), np.tile(np.arange(scores.shape[1]), (len(scores), 1)), cand.argmax(axis=2)
+
+    def worst(scores, logp):
+        N, B, V = logp.shape
+        cand = (scores[:, :, None] + logp).reshape(N, -1)
+        top = np.argsort(cand, axis=1)[:, :B]
+        return np.take_along_axis(cand, top, 1), top // V, top % V
+
+    def swapped(scores, logp):
+        new, parent, token = attention.beam_step(scores, logp)
+        return new, token, parent
+
+    for fn, words in ((no_history, "add each partial output's score"), (per_beam, "best token of each beam"),
+                      (worst, "worst"), (swapped, "swapped")):
+        assert words in exercises.diagnose_beam_step(fn)[0], fn.__name__
+    nan = lambda s, l: tuple(np.full(s.shape, np.nan) if i == 0 else a for i, a in enumerate(attention.beam_step(s, l)))
+    assert "NaN in new_scores" in exercises.diagnose_beam_step(nan)[0]

@@ -750,6 +750,10 @@ spec("beam_search", attention.beam_search,
 spec("reversal_pairs", data.reversal_pairs, dict(n=10),
      {"n": POS_INT + [("too many", 10 ** 7)], "min_len": POS_INT, "max_len": POS_INT + [("below min_len", 3)],
       "num_letters": POS_INT + [("one", 1), ("27", 27)], "seed": SEED})
+for name in ("attention_backward", "beam_step"):
+    spec(f"check_{name}", getattr(exercises, f"check_{name}"), dict(fn=lambda *a: None), {"fn": CALLABLE})
+    spec(f"diagnose_{name}", getattr(exercises, f"diagnose_{name}"), dict(fn=lambda *a: None),
+         {"fn": CALLABLE, "seed": SEED})
 
 
 # ---------------------------------------------------------------- the tests
