@@ -512,3 +512,71 @@ def plot_unit_trace(text, values, title, marks=None, width=80, vmax=None, cbar_l
     fig.colorbar(sm, ax=ax, fraction=0.02, pad=0.01, label=cbar_label)
     fig.tight_layout()
     return fig
+
+
+# ---------------------------------------------------------------- notebook 07: attention
+
+def plot_match_vs_length(lengths, results, floor=None, floor_label="chance", title=None):
+    """Exact match against input length: a line per model (mean over seeds), a band for the range.
+
+    lengths: (L,) input lengths; results: dict label -> (num_seeds, L) exact-match shares;
+    floor: optional (L,) values drawn dashed (e.g. a baseline).
+    """
+    fig, ax = plt.subplots(figsize=(7, 3.6))
+    for label, r in results.items():
+        r = np.asarray(r, dtype=float)
+        line, = ax.plot(lengths, r.mean(axis=0), "o-", ms=4, label=f"{label} ({len(r)} seeds)")
+        ax.fill_between(lengths, r.min(axis=0), r.max(axis=0), color=line.get_color(), alpha=0.2)
+    if floor is not None:
+        ax.plot(lengths, floor, "--", color="0.3", lw=1, label=floor_label)
+    ax.set(xlabel="input length (letters)", ylabel="held-out exact match", ylim=(-0.03, 1.03),
+           title=title or "exact match against input length (band: range over seeds)")
+    ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def plot_alignment(alpha, src_tokens, out_tokens, ax=None, title=None):
+    """Heatmap of attention weights: a row per output token, a column per input token.
+
+    alpha: (T, S) weights (rows sum to 1); src_tokens: S str; out_tokens: T str.
+    """
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(0.3 * len(src_tokens) + 1.6, 0.3 * len(out_tokens) + 1.2))
+    ax.imshow(alpha, cmap="Greys", vmin=0, vmax=1, aspect="auto")
+    ax.set_xticks(range(len(src_tokens)), src_tokens, fontsize=8)
+    ax.set_yticks(range(len(out_tokens)), out_tokens, fontsize=8)
+    ax.set(xlabel="input (what it looks at)", ylabel="output (what it writes)")
+    ax.xaxis.set_label_position("top")
+    ax.xaxis.tick_top()
+    if title:
+        ax.set_title(title, fontsize=9, pad=24)
+    return ax.figure
+
+
+def plot_alignments(examples, title="attention weights on held-out strings"):
+    """Several alignments side by side: examples is a list of (alpha, src_tokens, out_tokens, title)."""
+    widths = [len(e[1]) for e in examples]
+    fig, axes = plt.subplots(1, len(examples), figsize=(0.28 * sum(widths) + 1.6 * len(examples), 4.2),
+                             gridspec_kw={"width_ratios": widths}, squeeze=False)
+    for ax, (alpha, src, out, sub) in zip(axes[0], examples):
+        plot_alignment(alpha, src, out, ax=ax, title=sub)
+    fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def plot_saturation(dims, curves, ylabel, title, log_y=False):
+    """A measurement against the key size d: dict label -> (len(dims),) values."""
+    fig, ax = plt.subplots(figsize=(6, 3.4))
+    for label, values in curves.items():
+        ax.plot(dims, values, "o-", ms=4, label=label)
+    ax.set_xscale("log", base=2)
+    if log_y:
+        ax.set_yscale("log")
+    ax.set(xlabel="key size d", ylabel=ylabel, title=title)
+    ax.set_xticks(dims, [str(d) for d in dims])
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig

@@ -15,6 +15,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from . import layers, plots, text
+from ._checks import check_int
 
 
 def read_sentence(model, sentence, stoi, class_names):
@@ -131,3 +132,79 @@ def sentence_explorer(readers, sentence):
     redraw()
     controls = [menu, box] if len(names) > 1 else [box]
     return widgets.VBox(controls + [out])
+
+
+# ---------------------------------------------------------------- notebook 07: watch attention align
+
+def read_alignment(model, source, stoi, itos, start_id, end_id, max_len=None):
+    """Run an AttentionSeq2Seq on one input string and record where it looked.
+
+    Inputs: model: attention.AttentionSeq2Seq; source: str of characters; stoi:
+    the source vocabulary (char -> id); itos: the target vocabulary (id -> char);
+    start_id, end_id: target ids; max_len: output steps (None: len(source) + 2).
+
+    Returns: dict with source (list of S chars), output (list of T chars, <end> last
+    if written) and alpha (T, S): the weights of each output step over the input.
+    Raises text.UnknownWordError for characters outside stoi, ValueError for an empty input.
+    """
+    if not isinstance(source, str):
+        raise ValueError(f"read_alignment: source must be a str, got {type(source).__name__}")
+    if not callable(getattr(model, "translate", None)) or not hasattr(model, "bidirectional"):
+        raise ValueError(f"read_alignment: model must be an AttentionSeq2Seq, got {type(model).__name__}")
+    chars = list(source.strip())
+    if not chars:
+        raise ValueError(f"read_alignment: source has no characters, got {source!r}; type some, "
+                         f"e.g. 'abcdef'")
+    if max_len is not None:
+        check_int("read_alignment", "max_len", max_len)
+    ids = text.encode(chars, stoi)[None]  # (1, S)
+    out, alpha = model.translate(ids, np.array([len(chars)]), start_id, end_id,
+                                 len(chars) + 2 if max_len is None else max_len)
+    steps = int((out[0] >= 0).sum())
+    return {"source": chars, "output": [itos[i] for i in out[0, :steps]], "alpha": alpha[0, :steps]}
+
+
+def explore_alignment(model, source, stoi, itos, start_id, end_id):
+    """What the alignment explorer shows for one input: (message, figure or None)."""
+    try:
+        reading = read_alignment(model, source, stoi, itos, start_id, end_id)
+    except text.UnknownWordError as e:
+        known = "".join(sorted(w for w in stoi if not w.startswith("<")))
+        return (f"This model has never seen {', '.join(repr(w) for w in e.words)}. "
+                f"Use only these letters: {known}"), None
+    except ValueError as e:
+        if "no characters" in str(e):
+            return "Type a string of letters, then press Enter.", None
+        raise
+    written = "".join(c for c in reading["output"] if not c.startswith("<"))
+    want = "".join(reading["source"][::-1])
+    message = f"{''.join(reading['source'])} -> {written}  ({'right' if written == want else 'wrong: ' + want})"
+    fig = plots.plot_alignment(reading["alpha"], reading["source"], reading["output"], title=message)
+    return message, fig
+
+
+def alignment_explorer(model, stoi, itos, start_id, end_id, source):
+    """A text box that redraws the output and its attention weights on Enter (ipywidgets 7.6+ and 8)."""
+    import ipywidgets as widgets
+    from IPython.display import display
+
+    if not isinstance(source, str):
+        raise ValueError(f"alignment_explorer: source must be a str, got {type(source).__name__}")
+    _, fig = explore_alignment(model, source, stoi, itos, start_id, end_id)  # bad arguments stop here
+    if fig is not None:
+        plt.close(fig)
+    box = widgets.Text(value=source, description="input", continuous_update=False)
+    out = widgets.Output()
+
+    def redraw(change=None):
+        message, fig = explore_alignment(model, box.value, stoi, itos, start_id, end_id)
+        out.clear_output(wait=True)
+        with out:
+            print(message)
+            if fig is not None:
+                display(fig)
+                plt.close(fig)  # shown once, in the output area
+
+    box.observe(redraw, names="value")
+    redraw()
+    return widgets.VBox([box, out])

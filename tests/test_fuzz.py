@@ -750,6 +750,18 @@ spec("beam_search", attention.beam_search,
 spec("reversal_pairs", data.reversal_pairs, dict(n=10),
      {"n": POS_INT + [("too many", 10 ** 7)], "min_len": POS_INT, "max_len": POS_INT + [("below min_len", 3)],
       "num_letters": POS_INT + [("one", 1), ("27", 27)], "seed": SEED})
+ASTOI, AITOS = {"<pad>": 0, "a": 1, "b": 2, "c": 3}, ["<pad>", "<start>", "<end>", "a", "b", "c"]
+att_w = attention.AttentionSeq2Seq(4, 6, hidden_size=3, embed_dim=2, attention_size=2, seed=0)
+spec("read_alignment", widgets.read_alignment,
+     dict(model=att_w, source="abc", stoi=ASTOI, itos=AITOS, start_id=1, end_id=2),
+     {"model": [("None", None), ("classifier", wclf)], "source": [("None", None), ("int", 3), ("empty", " ")],
+      "start_id": [("too large", 9)], "end_id": [("negative", -1)], "max_len": POS_INT[:5]})
+spec("explore_alignment", widgets.explore_alignment,
+     dict(model=att_w, source="abc", stoi=ASTOI, itos=AITOS, start_id=1, end_id=2),
+     {"model": [("None", None)], "source": [("None", None)], "start_id": [("too large", 9)]})
+spec("alignment_explorer", widgets.alignment_explorer,
+     dict(model=att_w, stoi=ASTOI, itos=AITOS, start_id=1, end_id=2, source="abc"),
+     {"model": [("None", None)], "source": [("None", None), ("int", 3)], "end_id": [("str", "2")]})
 for name in ("attention_backward", "beam_step"):
     spec(f"check_{name}", getattr(exercises, f"check_{name}"), dict(fn=lambda *a: None), {"fn": CALLABLE})
     spec(f"diagnose_{name}", getattr(exercises, f"diagnose_{name}"), dict(fn=lambda *a: None),

@@ -97,3 +97,24 @@ def test_sentence_explorer_builds_and_redraws_without_a_browser():
     assert plt.get_fignums() == []  # every figure drawn was closed after display
     single = widgets.sentence_explorer({"tagger": readers["tagger"]}, "new york")
     assert len(single.children) == 2  # no menu for one model
+
+
+# ---------------------------------------------------------------- notebook 07: the alignment explorer
+
+def test_read_and_explore_alignment_without_a_browser():
+    import matplotlib.pyplot as plt
+    from rnn_helpers.attention import AttentionSeq2Seq
+    stoi, itos = {"<pad>": 0, "a": 1, "b": 2, "c": 3}, ["<pad>", "<start>", "<end>", "a", "b", "c"]
+    model = AttentionSeq2Seq(4, 6, hidden_size=3, embed_dim=2, attention_size=2, seed=0)
+    reading = widgets.read_alignment(model, "abca", stoi, itos, 1, 2)
+    T = len(reading["output"])
+    assert reading["source"] == list("abca") and 1 <= T <= 6
+    assert reading["alpha"].shape == (T, 4)
+    np.testing.assert_allclose(reading["alpha"].sum(axis=1), 1.0)
+    message, fig = widgets.explore_alignment(model, "abca", stoi, itos, 1, 2)
+    assert message.startswith("abca -> ") and fig is not None
+    plt.close(fig)
+    message, fig = widgets.explore_alignment(model, "abz", stoi, itos, 1, 2)
+    assert "never seen 'z'" in message and "abc" in message and fig is None
+    message, fig = widgets.explore_alignment(model, "  ", stoi, itos, 1, 2)
+    assert message.startswith("Type a string") and fig is None
