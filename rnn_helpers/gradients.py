@@ -142,6 +142,9 @@ def gradient_norms(scale, seq_len=50, activation="tanh", hidden_size=64, kind="g
     - "per_step": ratio ** (1 / (T - 1)), the typical factor of one step back
     - "overflow": True if float64 overflowed; the norms it made undefined are NaN
     - "mean_slope": mean of act'(a_t) over every unit, step and sample
+    - "rms_slope": root mean square of those slopes; scale * rms_slope predicts
+      "per_step", since one step back multiplies the gradient's squared length
+      by about the mean of act'**2 times scale**2 for a random Gaussian Wh
     - "flat_share": share of those slopes below FLAT_SLOPE (tanh saturated, relu off)
     - "slopes": (N, T, H) every act'(a_t) (NaN where the state overflowed);
       "spectral_radius", "largest_singular_value" of Wh
@@ -179,6 +182,7 @@ def gradient_norms(scale, seq_len=50, activation="tanh", hidden_size=64, kind="g
     return {"norms": norms, "ratio": ratio, "per_step": per_step,
             "overflow": not np.all(np.isfinite(norms)),
             "mean_slope": float(finite.mean()) if finite.size else float("nan"),
+            "rms_slope": float(np.sqrt(np.mean(finite ** 2))) if finite.size else float("nan"),
             "flat_share": float(np.mean(finite < FLAT_SLOPE)) if finite.size else float("nan"),
             "slopes": slopes, "spectral_radius": spectral_radius(Wh),
             "largest_singular_value": largest_singular_value(Wh)}

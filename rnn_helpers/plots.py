@@ -223,7 +223,7 @@ def plot_gradient_explorer(result, scale, activation):
     slopes = np.ravel(result["slopes"])
     ax2.hist(slopes[np.isfinite(slopes)], bins=np.linspace(0, 1, 26), color="0.45")
     ax2.set(xlabel=f"slope of {activation}, act'(a)", ylabel="count (units x steps x samples)",
-            title=f"mean slope {result['mean_slope']:.2f}, {result['flat_share']:.0%} below 0.02")
+            title=f"RMS slope {result['rms_slope']:.2f}, {result['flat_share']:.0%} below 0.02")
     ax2.title.set_fontsize(10)
     fig.tight_layout()
     return fig

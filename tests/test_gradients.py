@@ -127,6 +127,7 @@ def test_gradient_norms_tanh_equals_an_independent_rebuild():
     assert np.isclose(r["norms"][-1], 1.0)
     slopes = 1 - h ** 2
     assert np.isclose(r["mean_slope"], slopes.mean())
+    assert np.isclose(r["rms_slope"], np.sqrt(np.mean(slopes ** 2)))
     assert np.isclose(r["flat_share"], np.mean(np.abs(h) > np.sqrt(1 - gradients.FLAT_SLOPE)))
     assert np.isclose(r["spectral_radius"], scale)
 
@@ -135,6 +136,7 @@ def test_gradient_norms_relu_flat_share_counts_units_that_are_off():
     r = gradients.gradient_norms(1.0, seq_len=20, activation="relu", hidden_size=16)
     assert set(np.unique(r["slopes"])) <= {0.0, 1.0}
     assert np.isclose(r["flat_share"], 1.0 - r["mean_slope"])
+    assert np.isclose(r["rms_slope"] ** 2, r["mean_slope"])  # slopes of 0 and 1: mean of squares = mean
     assert 0.3 < r["flat_share"] < 0.7  # about half the units are off at any step
 
 
@@ -251,3 +253,12 @@ def test_explorer_runs_inside_an_ipywidgets_interactive():
     controls["activation"].value = "relu"  # moving a control redraws
     assert "relu" in w.result.axes[0].get_title()
     plt.close("all")
+
+
+def test_scale_times_rms_slope_predicts_the_factor_of_one_step_back():
+    # Notebook 04's rule: the gradient's squared length is multiplied by about
+    # scale**2 * mean(act'**2) per step, so scale * rms_slope is the typical factor.
+    for act in ("tanh", "relu"):
+        for scale in (1.5, 3.0, 8.0):
+            r = gradients.gradient_norms(scale, seq_len=50, activation=act, seed=0)
+            assert 0.8 < scale * r["rms_slope"] / r["per_step"] < 1.3, (act, scale)
