@@ -35,14 +35,16 @@ class ManyToOneRNN:
     params: dict with Wx (D, H), Wh (H, H), b (H,), Wy (H, M), by (M,).
     init: "xavier" (default), "orthogonal" (Xavier Wx, orthogonal Wh) or
     "randn" (unscaled standard normal: shown in notebook 03 as a pitfall).
+    dtype: float64 (default), what gradient checks need; float32 trains faster.
     """
 
-    def __init__(self, D, H, M, seed=0, init_scheme="xavier", activation="tanh"):
+    def __init__(self, D, H, M, seed=0, init_scheme="xavier", activation="tanh", dtype=np.float64):
         for name, size in (("D", D), ("H", H), ("M", M)):
             check_int("ManyToOneRNN", name, size)
         check_seed("ManyToOneRNN", seed)
         check_choice("ManyToOneRNN", "init_scheme", init_scheme, ("xavier", "orthogonal", "randn"))
         check_choice("ManyToOneRNN", "activation", activation, rnn.ACTIVATIONS)
+        check_choice("ManyToOneRNN", "dtype", dtype, FLOAT_DTYPES)
         rng = np.random.default_rng(seed)
         self.activation = activation
         if init_scheme == "randn":
@@ -50,8 +52,8 @@ class ManyToOneRNN:
         else:
             Wx = init.xavier(D, H, rng)
             Wh = init.xavier(H, H, rng) if init_scheme == "xavier" else init.orthogonal(H, rng)
-        self.params = {"Wx": Wx, "Wh": Wh, "b": np.zeros(H),
-                       "Wy": init.xavier(H, M, rng), "by": np.zeros(M)}
+        params = {"Wx": Wx, "Wh": Wh, "b": np.zeros(H), "Wy": init.xavier(H, M, rng), "by": np.zeros(M)}
+        self.params = {k: v.astype(dtype) for k, v in params.items()}
 
     def _check_data(self, where, X, y=None):
         """X: (N, T, D) with T >= 1 and y: (N, M), both finite, sized like the params."""

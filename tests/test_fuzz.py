@@ -254,7 +254,8 @@ spec("model_gradient_errors", lambda model, X, y, h=1e-5: gradcheck.model_gradie
 m2o = models.ManyToOneRNN(D, H, 2)
 Xm, ym = f(N, T, D), f(N, 2)
 spec("ManyToOneRNN", models.ManyToOneRNN, dict(D=D, H=H, M=2),
-     {"D": POS_INT, "H": POS_INT, "M": POS_INT, "seed": SEED, "init_scheme": CHOICE, "activation": CHOICE})
+     {"D": POS_INT, "H": POS_INT, "M": POS_INT, "seed": SEED, "init_scheme": CHOICE, "activation": CHOICE,
+      "dtype": [("int", np.int64), ("str", "abc"), ("float16", np.float16)]})
 spec("ManyToOneRNN.predict", m2o.predict, dict(X=Xm), {"X": float_array(Xm)},
      extra=[("T = 0", "X", dict(X=np.zeros((N, 0, D))))])
 spec("ManyToOneRNN.loss_and_grads", m2o.loss_and_grads, dict(X=Xm, y=ym),

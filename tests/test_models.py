@@ -411,3 +411,17 @@ def test_sequence_classifier_in_float32_stays_float32_and_agrees_with_float64(ce
     assert abs(loss32 - loss64) < 1e-5
     for k in g64:
         np.testing.assert_allclose(g32[k], g64[k], atol=1e-5)
+
+
+def test_many_to_one_rnn_in_float32_matches_float64_to_float32_precision():
+    rng = np.random.default_rng(5)
+    X, y = rng.normal(size=(4, 6, 2)), rng.normal(size=(4, 1))
+    m64 = models.ManyToOneRNN(2, 5, 1, seed=3)
+    m32 = models.ManyToOneRNN(2, 5, 1, seed=3, dtype=np.float32)
+    assert all(p.dtype == np.float32 for p in m32.params.values())
+    loss64, g64 = m64.loss_and_grads(X, y)
+    loss32, g32 = m32.loss_and_grads(X.astype(np.float32), y.astype(np.float32))
+    assert all(g.dtype == np.float32 for g in g32.values())
+    assert abs(loss32 - loss64) < 1e-5
+    for k in g64:
+        np.testing.assert_allclose(g32[k], g64[k], atol=1e-5)
