@@ -995,7 +995,10 @@ def diagnose_tbptt_epoch(fn):
         mean_loss = float(mean_loss)
     except (TypeError, ValueError):
         return problems + [f"the mean loss must be a number, got {type(mean_loss).__name__}"]
-    if not np.isclose(mean_loss, want, rtol=1e-12):
+    if not np.isfinite(mean_loss):
+        problems.append(f"the mean loss is {'NaN' if np.isnan(mean_loss) else 'inf'}: "
+                        f"it should be {want:.4g}, the losses weighted by x.size over their total")
+    elif not np.isclose(mean_loss, want, rtol=1e-12):
         if np.isclose(mean_loss, losses_k.mean()):
             problems.append("the mean loss gives every chunk the same weight, but the last chunk is "
                             "shorter: weight each chunk's loss by its number of characters, x.size")

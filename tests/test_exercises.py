@@ -572,6 +572,16 @@ def test_tbptt_checker_names_each_mistake(mistake, words):
     assert any(words in p for p in problems), problems
 
 
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_tbptt_checker_never_passes_a_nan_or_inf_loss(bad, capsys):
+    def fn(loss_and_grads, update, chunks, state):
+        loss, state = _epoch()(loss_and_grads, update, chunks, state)
+        return bad, state
+    problems = exercises.diagnose_tbptt_epoch(fn)
+    assert any(("NaN" if np.isnan(bad) else "inf") in p for p in problems), problems
+    assert exercises.check_tbptt_epoch(fn) is False and "Not yet" in capsys.readouterr().out
+
+
 def test_tbptt_checker_reports_wrong_returns():
     assert "return two things" in exercises.diagnose_tbptt_epoch(lambda *a: 0.0)[0]
     assert "raised KeyError" in exercises.diagnose_tbptt_epoch(lambda *a: {}["x"])[0]
