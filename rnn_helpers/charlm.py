@@ -33,6 +33,7 @@ from ._checks import (FLOAT_DTYPES, check_arrays, check_bool, check_choice, chec
                       check_index_range, check_int, check_number, check_seed)
 from .ngram import (MAX_NGRAM_TABLE, choose_k, ngram_bits_per_char,  # noqa: F401 (re-exported)
                     ngram_counts, ngram_log2_probs)
+from .progress import _training_bar
 from .training import (DivergenceCheck, TrainingDiverged, _check_settings, _divergence_message,
                        _guarded_loss_and_norm)
 
@@ -423,7 +424,7 @@ def _stored_dtype(path, params):
 
 def train_lm(model, ids, num_epochs=2, batch_size=128, seq_len=8, lr=1e-2, lr_decay=0.5,
              clip=1.0, val_ids=None, val_every=0, callback=None, carry_state=True,
-             stop_if_diverging=True):
+             stop_if_diverging=True, progress=False):
     """Train a CharLM with truncated BPTT over parallel streams, Adam and global-norm clipping.
 
     Inputs:
@@ -440,6 +441,11 @@ def train_lm(model, ids, num_epochs=2, batch_size=128, seq_len=8, lr=1e-2, lr_de
     - stop_if_diverging: True (default) stops a run whose loss stays far above
       where it started (see training.py); False lets it run on. NaN or inf
       stops training either way.
+    - progress: False (default) draws nothing; True draws a progress bar that
+      moves on once per update and shows the epoch's training loss so far
+      and the last validation score, both in bits per character; a str does
+      the same with that label; a bar from progress.progress_bar (any tqdm
+      bar) is moved on and written on, but left open. See progress.py.
 
     Returns: history, a dict of lists:
       "loss": per epoch, the mean training loss over every character (nats)
@@ -466,39 +472,51 @@ def train_lm(model, ids, num_epochs=2, batch_size=128, seq_len=8, lr=1e-2, lr_de
     history = {"loss": [], "chunk_loss": [], "chars": [], "grad_norm": [],
                "val_bpc": [], "val_chars": []}
     seen = 0
-    for epoch in range(1, num_epochs + 1):
-        state = model.initial_state(batch_size)  # streams start over: empty memory
-        total, count, max_norm = 0.0, 0, 0.0
-        for x, y in stream_batches(ids, batch_size, seq_len):
-            loss, norm, out = _guarded_loss_and_norm(
-                lambda: model.loss_and_grads(x, y, state if carry_state else None,
-                                             return_state=True), clip)
-            if check.update(loss, norm):
-                where = f"in epoch {epoch}, update {len(history['chunk_loss']) + 1}"
-                raise TrainingDiverged(_divergence_message(where, loss, norm, check, opt.lr, clip))
-            _, grads, state = out
-            opt.step(grads)
-            seen += x.size
-            count += x.size
-            total += loss * x.size  # weight by size: the last chunk may be shorter
-            max_norm = max(max_norm, norm)
-            history["chunk_loss"].append(loss)
-            history["chars"].append(seen)
-            if val_ids is not None and val_every and len(history["chars"]) % val_every == 0:
+    updates = num_epochs * -(-((len(ids) - 1) // batch_size) // seq_len)  # chunks per epoch, rounded up
+    with _training_bar("train_lm", progress, total=updates, unit="update") as bar:
+        for epoch in range(1, num_epochs + 1):
+            state = model.initial_state(batch_size)  # streams start over: empty memory
+            total, count, max_norm = 0.0, 0, 0.0
+            for x, y in stream_batches(ids, batch_size, seq_len):
+                loss, norm, out = _guarded_loss_and_norm(
+                    lambda: model.loss_and_grads(x, y, state if carry_state else None,
+                                                 return_state=True), clip)
+                if check.update(loss, norm):
+                    where = f"in epoch {epoch}, update {len(history['chunk_loss']) + 1}"
+                    raise TrainingDiverged(_divergence_message(where, loss, norm, check, opt.lr, clip))
+                _, grads, state = out
+                opt.step(grads)
+                seen += x.size
+                count += x.size
+                total += loss * x.size  # weight by size: the last chunk may be shorter
+                max_norm = max(max_norm, norm)
+                history["chunk_loss"].append(loss)
+                history["chars"].append(seen)
+                if val_ids is not None and val_every and len(history["chars"]) % val_every == 0:
+                    history["val_bpc"].append(bits_per_char(model, val_ids))
+                    history["val_chars"].append(seen)
+                bar.step(**_bar_numbers(total, count, history))
+            opt.lr *= lr_decay
+            history["loss"].append(total / count)
+            history["grad_norm"].append(max_norm)
+            if val_ids is not None and (not history["val_chars"] or history["val_chars"][-1] != seen):
                 history["val_bpc"].append(bits_per_char(model, val_ids))
                 history["val_chars"].append(seen)
-        opt.lr *= lr_decay
-        history["loss"].append(total / count)
-        history["grad_norm"].append(max_norm)
-        if val_ids is not None and (not history["val_chars"] or history["val_chars"][-1] != seen):
-            history["val_bpc"].append(bits_per_char(model, val_ids))
-            history["val_chars"].append(seen)
-        if callback is not None:
-            callback(epoch, model)
+                bar.step(0, **_bar_numbers(total, count, history))  # the new score, same step
+            if callback is not None:
+                callback(epoch, model)
     if check.ended():  # a run too short for the rule above, above the limit to its end
         raise TrainingDiverged(_divergence_message(f"by the end of training ({check.updates} updates)",
                                                    *check.last, check, opt.lr, clip))
     return history
+
+
+def _bar_numbers(total, count, history):
+    """What the progress bar shows: the epoch's loss so far and the last validation score, in bits."""
+    numbers = {"train_bpc": total / count / np.log(2)}
+    if history["val_bpc"]:
+        numbers["val_bpc"] = history["val_bpc"][-1]
+    return numbers
 
 
 def _check_model(where, model):

@@ -19,6 +19,7 @@ from . import init, layers, optim, recurrent, rnn
 from ._checks import (FLOAT_DTYPES, check_arrays, check_bool, check_callable, check_choice,
                       check_finite, check_index_range, check_int, check_lengths, check_model,
                       check_seed, unpack_tokens)
+from .progress import _training_bar
 from .training import (DivergenceCheck, TrainingDiverged, _check_settings, _divergence_message,
                        _guarded_loss_and_norm)
 
@@ -236,7 +237,7 @@ _RANDN_TIP = "a scaled initialisation (init_scheme='xavier') if you used 'randn'
 
 def fit(model, X, y, num_epochs=100, batch_size=32, lr=1e-2, lr_decay=1.0, optimizer="adam",
         clip=None, X_val=None, y_val=None, seed=0, print_every=0, callback=None,
-        stop_if_diverging=True):
+        stop_if_diverging=True, progress=False):
     """Train model with minibatches; return the per-epoch history.
 
     Inputs:
@@ -256,6 +257,11 @@ def fit(model, X, y, num_epochs=100, batch_size=32, lr=1e-2, lr_decay=1.0, optim
     - stop_if_diverging: True (default) stops a run whose loss stays far above
       where it started (see training.py); False lets such a blow-up run on, to
       watch what it does. NaN or inf stops training either way.
+    - progress: False (default) draws nothing; True draws a progress bar that
+      moves on once per epoch and shows the epoch's loss (and val_loss); a str
+      does the same with that label; a bar from progress.progress_bar (any
+      tqdm bar) is moved on once per epoch and written on, but left open, so
+      that several runs share one bar. Why no bar by default: see progress.py.
 
     Returns:
     - history: dict of per-epoch lists. "loss" is the mean training loss over
@@ -290,30 +296,32 @@ def fit(model, X, y, num_epochs=100, batch_size=32, lr=1e-2, lr_decay=1.0, optim
     history = {"loss": [], "grad_norm": []}
     if X_val is not None:
         history["val_loss"] = []
-    for epoch in range(1, num_epochs + 1):
-        order = rng.permutation(N)
-        total, max_norm = 0.0, 0.0
-        for start in range(0, N, batch_size):
-            batch = order[start:start + batch_size]
-            loss, norm, out = _guarded_loss_and_norm(
-                lambda: model.loss_and_grads(_take(X, batch), y[batch]), clip)
-            if check.update(loss, norm):
-                where = f"at epoch {epoch}, batch {start // batch_size + 1}"
-                raise TrainingDiverged(_divergence_message(where, loss, norm, check, lr, clip,
-                                                          [_RANDN_TIP]))
-            opt.step(out[1])
-            total += loss * len(batch)  # weight by batch size: the last batch may be short
-            max_norm = max(max_norm, norm)
-        opt.lr *= lr_decay
-        history["loss"].append(total / N)
-        history["grad_norm"].append(max_norm)
-        if X_val is not None:
-            history["val_loss"].append(_guarded_loss_and_norm(
-                lambda: model.loss_and_grads(X_val, y_val), None)[0])
-        if callback is not None:
-            callback(epoch, model)
-        if print_every and (epoch % print_every == 0 or epoch == num_epochs):
-            print(_progress_line(epoch, num_epochs, history))
+    with _training_bar("fit", progress, total=num_epochs, unit="epoch") as bar:
+        for epoch in range(1, num_epochs + 1):
+            order = rng.permutation(N)
+            total, max_norm = 0.0, 0.0
+            for start in range(0, N, batch_size):
+                batch = order[start:start + batch_size]
+                loss, norm, out = _guarded_loss_and_norm(
+                    lambda: model.loss_and_grads(_take(X, batch), y[batch]), clip)
+                if check.update(loss, norm):
+                    where = f"at epoch {epoch}, batch {start // batch_size + 1}"
+                    raise TrainingDiverged(_divergence_message(where, loss, norm, check, lr, clip,
+                                                              [_RANDN_TIP]))
+                opt.step(out[1])
+                total += loss * len(batch)  # weight by batch size: the last batch may be short
+                max_norm = max(max_norm, norm)
+            opt.lr *= lr_decay
+            history["loss"].append(total / N)
+            history["grad_norm"].append(max_norm)
+            if X_val is not None:
+                history["val_loss"].append(_guarded_loss_and_norm(
+                    lambda: model.loss_and_grads(X_val, y_val), None)[0])
+            if callback is not None:
+                callback(epoch, model)
+            bar.step(**{k: history[k][-1] for k in ("loss", "val_loss") if k in history})
+            if print_every and (epoch % print_every == 0 or epoch == num_epochs):
+                bar.print(_progress_line(epoch, num_epochs, history))
     if check.ended():  # a run too short for the rule above, above the limit to its end
         raise TrainingDiverged(_divergence_message(f"by the end of training ({check.updates} updates)",
                                                    *check.last, check, lr, clip, [_RANDN_TIP]))

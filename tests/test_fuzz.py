@@ -85,6 +85,7 @@ SEED = [("negative", -1), ("float", 2.5), ("str", "0"), ("bool", True)]
 CACHE = [("None", None), ("str", "cache"), ("empty tuple", ()), ("empty dict", {})]
 CALLABLE = [("None", None), ("int", 3), ("str", "f")]
 STR = [("None", None), ("int", 3), ("bytes", b"x"), ("list", ["a"])]
+PROGRESS = [("None", None), ("int", 1), ("empty", ""), ("list", ["a"]), ("float", 1.0)]  # True, False, label or bar
 
 
 SPECS = []
@@ -292,7 +293,7 @@ spec("fit", lambda **kw: models.fit(**kw), dict(model=models.ManyToOneRNN(D, H, 
       "num_epochs": NONNEG_INT, "batch_size": POS_INT, "lr": POS_NUM, "lr_decay": UNIT,
       "optimizer": CHOICE, "clip": POS_NUM[:-3] + [("complex", 1j)], "seed": SEED,
       "print_every": NONNEG_INT, "callback": [("int", 3), ("str", "f")], "stop_if_diverging": BOOL,
-      "X_val": [("nan", (_with(Xm, np.nan)))]},
+      "X_val": [("nan", (_with(Xm, np.nan)))], "progress": PROGRESS},
      extra=[("N = 0", "X", dict(X=np.zeros((0, T, D)), y=np.zeros((0, 2)))),
             ("X_val nan", "X_val", dict(X_val=_with(Xm, np.nan), y_val=ym)),
             ("y_val rows", "y_val", dict(X_val=Xm, y_val=ym[:2]))])
@@ -455,7 +456,8 @@ spec("train_lm", charlm.train_lm, dict(model=LM["rnn"], ids=IDS, num_epochs=0),
       "ids": [("float", IDS * 1.0), ("too large", IDS + len(VOCAB)), ("short", IDS[:1]), ("list", IDS.tolist())],
       "num_epochs": NONNEG_INT, "batch_size": POS_INT, "seq_len": POS_INT, "lr": POS_NUM, "lr_decay": UNIT,
       "clip": [("zero", 0.0), ("nan", np.nan), ("str", "1")], "val_ids": [("float", IDS * 1.0)],
-      "val_every": NONNEG_INT, "callback": [("int", 3)], "carry_state": BOOL, "stop_if_diverging": BOOL})
+      "val_every": NONNEG_INT, "callback": [("int", 3)], "carry_state": BOOL, "stop_if_diverging": BOOL,
+      "progress": PROGRESS})
 spec("bits_per_char", charlm.bits_per_char, dict(model=LM["rnn"], ids=IDS),
      {"model": [("None", None)], "ids": [("float", IDS * 1.0), ("too large", IDS + len(VOCAB))],
       "batch_size": POS_INT, "seq_len": POS_INT, "carry_state": BOOL})
@@ -790,7 +792,8 @@ MODULES = [attention, charlm, data, exercises, feedforward, gradcheck, gradients
 NOT_FUZZED_MODULES = {"_checks": "private: the checks themselves, tested in test_checks.py",
                       "plots": "draws the notebooks' figures from results the package made",
                       "figures": "draws the diagrams in Image/ (python -m rnn_helpers.figures)",
-                      "make_corpus": "a maintainer's script that rebuilds corpus/ from CPython's sources"}
+                      "make_corpus": "a maintainer's script that rebuilds corpus/ from CPython's sources",
+                      "progress": "draws tqdm's bars; the progress argument of fit and train_lm is fuzzed there"}
 
 
 def _public_functions():
