@@ -28,6 +28,8 @@ import nbformat
 from jupyter_client.channels import AsyncZMQSocketChannel
 from nbclient import NotebookClient
 
+from widget_state import VIEW, last_outputs, saved_models, widget_views
+
 SLICE = 0.5  # seconds: the longest a missed wake-up can now cost
 
 
@@ -65,6 +67,33 @@ def join_streams(nb):
             cell.outputs = joined
 
 
+STATIC_NOTE = ("[An interactive explorer, shown as it was saved. Run the notebook to move its controls; "
+               "in JupyterLab, trusting the notebook draws the widget itself.]")
+
+
+def add_static_views(nb):
+    """Put each explorer's last figure and text beside the widget, for front ends that draw no widgets.
+
+    GitHub, Colab before the notebook runs, and JupyterLab with a notebook not yet trusted (any
+    fresh clone) cannot draw a widget from the saved state: they show the output's text/plain,
+    which for a widget is its repr, "interactive(children=(Text(...". The saved state holds what
+    the explorer's Output widget showed last; this copies its figure into the same output as
+    image/png and replaces the repr with a note and the printed text. A front end that can draw
+    the widget prefers it; the others show the picture or the text. Progress bars have no Output
+    widget: their text is already how the run ended (rnn_helpers/progress.py).
+    """
+    models = saved_models(nb)
+    for _, out in widget_views(nb):
+        shown = last_outputs(models, out["data"][VIEW]["model_id"])
+        if not shown:
+            continue
+        pngs = [o["data"]["image/png"] for o in shown if "image/png" in o.get("data", {})]
+        if pngs:
+            out["data"]["image/png"] = pngs[-1]
+        text = "".join(o.get("text", "") for o in shown if o.get("output_type") == "stream").strip()
+        out["data"]["text/plain"] = STATIC_NOTE + ("\n" + text if text else "")
+
+
 def execute(path, timeout):
     """Run one notebook top to bottom in a fresh kernel and write it back with its outputs."""
     nb = nbformat.read(path, as_version=4)
@@ -72,6 +101,7 @@ def execute(path, timeout):
                             resources={"metadata": {"path": str(Path(path).parent)}})
     client.execute()
     join_streams(nb)
+    add_static_views(nb)
     nbformat.write(nb, path)
 
 
