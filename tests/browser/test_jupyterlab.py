@@ -181,8 +181,13 @@ def wait_until(page, condition, failure, timeout=STEP_TIMEOUT, arg=None):
 
 
 def committed_outputs(nb):
-    """The committed notebook's code cells: (cell index, PNG outputs, widget outputs) for each."""
-    return [(index, sum("image/png" in out.get("data", {}) for out in cell["outputs"]),
+    """The committed notebook's code cells: (cell index, PNG outputs, widget outputs) for each.
+
+    A widget output's own PNG is not counted: it is the explorer's last figure, saved beside the
+    widget for front ends that draw no widgets (.ci/execute.py); a live view draws it inside.
+    """
+    return [(index, sum("image/png" in out.get("data", {}) and WIDGET_VIEW not in out["data"]
+                        for out in cell["outputs"]),
              sum(WIDGET_VIEW in out.get("data", {}) for out in cell["outputs"]))
             for index, cell in enumerate(nb["cells"]) if cell["cell_type"] == "code"]
 
