@@ -46,7 +46,7 @@ def versions(python):
 
 
 def origin(python):
-    """Where pip says rnn_helpers came from (its direct_url.json), or None."""
+    """Where pip says rnn_helpers came from: its direct_url.json, as a dict."""
     code = ("from importlib import metadata as m\n"
             "print(m.distribution('rnn-helpers').read_text('direct_url.json') or '{}')")
     return json.loads(query(python, code))
