@@ -199,14 +199,20 @@ def stream_batches(ids, batch_size, seq_len):
     check_ids("stream_batches", ids)
     check_int("stream_batches", "batch_size", batch_size)
     check_int("stream_batches", "seq_len", seq_len)
-    M = (len(ids) - 1) // batch_size  # characters per stream
+    M, starts = _chunk_starts(len(ids), batch_size, seq_len)
     if M < 1:
         raise ValueError(f"stream_batches: {len(ids)} characters cannot fill {batch_size} "
                          f"streams; use a smaller batch_size (got {batch_size})")
     x_all = ids[:batch_size * M].reshape(batch_size, M)  # (N, M): stream n in row n
     y_all = ids[1:batch_size * M + 1].reshape(batch_size, M)  # the next character of each
-    for start in range(0, M, seq_len):
+    for start in starts:
         yield x_all[:, start:start + seq_len], y_all[:, start:start + seq_len]
+
+
+def _chunk_starts(num_ids, batch_size, seq_len):
+    """M, the characters per stream, and where each chunk of stream_batches starts in its stream."""
+    M = (num_ids - 1) // batch_size
+    return M, range(0, M, seq_len)
 
 
 # ---------------------------------------------------------------- n-gram baselines
@@ -472,7 +478,7 @@ def train_lm(model, ids, num_epochs=2, batch_size=128, seq_len=8, lr=1e-2, lr_de
     history = {"loss": [], "chunk_loss": [], "chars": [], "grad_norm": [],
                "val_bpc": [], "val_chars": []}
     seen = 0
-    updates = num_epochs * -(-((len(ids) - 1) // batch_size) // seq_len)  # chunks per epoch, rounded up
+    updates = num_epochs * len(_chunk_starts(len(ids), batch_size, seq_len)[1])  # chunks per epoch
     with _training_bar("train_lm", progress, total=updates, unit="update") as bar:
         for epoch in range(1, num_epochs + 1):
             state = model.initial_state(batch_size)  # streams start over: empty memory
