@@ -61,7 +61,7 @@ def pytest_ini(kernel):
     return f"[pytest]\naddopts = {addopts}\nfilterwarnings ={filters}\n"
 
 
-def run(path, python, source, jupyter_path):
+def run(path, python, source, url, ini, jupyter_path):
     """Run one notebook as on Colab; return a list of what went wrong (empty when all is well)."""
     subprocess.run([python, "-m", "pip", "uninstall", "-q", "-y", "rnn-helpers"], check=True,
                    capture_output=True)
@@ -71,10 +71,9 @@ def run(path, python, source, jupyter_path):
     with tempfile.TemporaryDirectory() as folder:
         copy = Path(folder) / path.name
         nb = json.loads(path.read_text(encoding="utf-8"))
-        url = stamp_url.repository_url((ROOT / "pyproject.toml").read_text(encoding="utf-8"))[0]
         stamp_url.stamp_notebook(nb, f"notebooks/{path.name}", url, spec=f"rnn-helpers @ {source}")
         copy.write_text(stamp_url.dumps(nb), encoding="utf-8")
-        (Path(folder) / "pytest.ini").write_text(pytest_ini("colab"), encoding="utf-8")
+        (Path(folder) / "pytest.ini").write_text(ini, encoding="utf-8")
         result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", copy.name],
                                 cwd=folder, env={**os.environ, "JUPYTER_PATH": jupyter_path})
     problems = [] if result.returncode == 0 else [f"nbval failed (exit {result.returncode})"]
@@ -101,6 +100,8 @@ def main(argv):
     if dirty:
         print("note: uncommitted changes are not tested: pip builds the committed HEAD")
     source = f"git+file://{ROOT}"
+    url = stamp_url.repository_url((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    ini = pytest_ini("colab")
     found = versions(python)
     print("Colab's packages here:", found)
     failed = {}
@@ -117,7 +118,7 @@ def main(argv):
             "env": {"PYTHONPATH": str(stand_in.parent.parent)}}))
         for path in paths:
             print(f"--- {path.name}, alone in an empty folder, as on Colab", flush=True)
-            problems = run(path, python, source, jupyter_path)
+            problems = run(path, python, source, url, ini, jupyter_path)
             for problem in problems:
                 print(f"{path.name}: {problem}")
             if problems:

@@ -28,7 +28,7 @@ SETUP_ID = "colab-setup"
 
 
 def repository_url(pyproject_text):
-    """The `Repository` URL in pyproject.toml's [project.urls], as (url, owner, name)."""
+    """The `Repository` URL in pyproject.toml's [project.urls], checked to be a GitHub repository's."""
     section = re.search(r"^\[project\.urls\]\s*$(.*?)(?=^\[|\Z)", pyproject_text, re.M | re.S)
     if section is None:
         raise ValueError("pyproject.toml has no [project.urls] section")
@@ -36,11 +36,17 @@ def repository_url(pyproject_text):
     if found is None:
         raise ValueError('pyproject.toml: [project.urls] has no Repository = "https://github.com/OWNER/NAME"')
     url = found.group(1).rstrip("/")
+    owner_name(url)
+    return url
+
+
+def owner_name(url):
+    """(OWNER, NAME) of https://github.com/OWNER/NAME; Colab and Binder open GitHub repositories."""
     parts = re.fullmatch(r"https://github\.com/([\w.-]+)/([\w.-]+)", url)
     if parts is None:
         raise ValueError(f"Repository URL must look like https://github.com/OWNER/NAME "
                          f"(Colab and Binder open GitHub repositories), got {url!r}")
-    return url, parts.group(1), parts.group(2)
+    return parts.group(1), parts.group(2)
 
 
 def install_spec(url):
@@ -89,7 +95,7 @@ def stamp_notebook(nb, path, url, spec=None):
     spec is what the set-up cell installs (default: the package from url). Returns True if
     anything changed. A stamped cell keeps its outputs and execution count if its text is unchanged.
     """
-    _, owner, name = repository_url(f'[project.urls]\nRepository = "{url}"\n')
+    owner, name = owner_name(url)
     wanted = {BADGES_ID: _cell("markdown", BADGES_ID, badges(owner, name, path)),
               SETUP_ID: _cell("code", SETUP_ID, setup_source(spec or install_spec(url)))}
     cells = nb["cells"]
@@ -107,7 +113,7 @@ def stamp_notebook(nb, path, url, spec=None):
 
 def stamp_readme(text, url):
     """README text with its badges and Colab install command stamped from url."""
-    _, owner, name = repository_url(f'[project.urls]\nRepository = "{url}"\n')
+    owner, name = owner_name(url)
     blocks = {"badges": badges(owner, name, "notebooks/01-why-sequences.ipynb"),
               "colab-install": f"`%pip install \"{install_spec(url)}\"`"}
     for tag, body in blocks.items():
@@ -127,7 +133,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--check", action="store_true", help="change nothing; exit 1 if out of date")
     args = parser.parse_args(argv)
-    url, _, _ = repository_url((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    url = repository_url((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     stale = []
     for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
         nb = json.loads(path.read_text(encoding="utf-8"))

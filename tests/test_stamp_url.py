@@ -13,7 +13,7 @@ stamp_url = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(stamp_url)
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
-URL = stamp_url.repository_url((ROOT / "pyproject.toml").read_text(encoding="utf-8"))[0]
+URL = stamp_url.repository_url((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 
 
 def test_everything_is_stamped_from_pyproject():
