@@ -180,18 +180,21 @@ def lstm_forward(x, h0, Wx, Wh, b, c0=None):
     gates += b
     c, h, tanh_c = (np.empty((T, N, H), dtype=dtype) for _ in range(3))
     hWh = np.empty((N, 4 * H), dtype=dtype)  # h_{t-1} @ Wh, reused every step
+    g = np.empty((N, H), dtype=dtype)  # the candidate values, then i * g
     h_t, c_t = h0, c0
     with np.errstate(over="ignore"):  # exp(-a) may overflow to inf: sigmoid is then 0, as it should
         for t in range(T):
             a = gates[t]  # (N, 4H): x_t @ Wx + b, then the gate values
             np.matmul(h_t, Wh, out=hWh)
             a += hWh
-            _sigmoid_(a[:, :3 * H])
-            g = a[:, 3 * H:]
-            np.tanh(g, out=g)
+            # The sigmoid runs over whole rows, g's block too, and g's tanh is put back after:
+            # numpy is several times slower on an (N, H) block of each row than on whole rows.
+            np.tanh(a[:, 3 * H:], out=g)
+            _sigmoid_(a)
+            a[:, 3 * H:] = g
             # c_t = f * c_{t-1} + i * g;  h_t = o * tanh(c_t)
             np.multiply(a[:, H:2 * H], c_t, out=c[t])
-            c[t] += a[:, :H] * g
+            c[t] += np.multiply(a[:, :H], g, out=g)
             np.tanh(c[t], out=tanh_c[t])
             np.multiply(a[:, 2 * H:3 * H], tanh_c[t], out=h[t])
             h_t, c_t = h[t], c[t]
@@ -236,11 +239,17 @@ def lstm_backward(dh, cache):
     c_prev = _shift(cache["c0"], c)  # (T, N, H)
     # da_t = [dc * g * i', dc * c_prev * f', dh * tanh_c * o', dc * i * g'] with s' = s (1 - s)
     # for the sigmoids and g' = 1 - g**2; the factors beside dc and dh go into da now.
+    # s (1 - s) is taken over whole rows at once, the g block too (it is overwritten after),
+    # because numpy is several times slower on an (N, H) block of each row than on whole rows.
     da = np.empty((T, N, 4 * H), dtype=gates.dtype)
-    np.multiply(g, i * (1.0 - i), out=da[..., :H])
-    np.multiply(c_prev, f * (1.0 - f), out=da[..., H:2 * H])
-    np.multiply(tanh_c, o * (1.0 - o), out=da[..., 2 * H:3 * H])
-    np.multiply(i, 1.0 - g * g, out=da[..., 3 * H:])
+    np.subtract(1.0, gates, out=da)
+    da *= gates  # s (1 - s): i', f', o'
+    da[..., :H] *= g
+    da[..., H:2 * H] *= c_prev
+    da[..., 2 * H:3 * H] *= tanh_c
+    g_prime = g * g
+    np.subtract(1.0, g_prime, out=g_prime)  # 1 - g**2
+    np.multiply(i, g_prime, out=da[..., 3 * H:])
     dc_from_h = o * (1.0 - tanh_c * tanh_c)  # (T, N, H): dc_t gets dh_t * this
     dh_next = np.zeros_like(cache["h0"])  # gradients flowing back from step t+1
     dc = np.zeros_like(cache["c0"])
