@@ -87,7 +87,8 @@ def additive_attention_forward(q, k, Wq, Wk, va, lengths=None):
     _check_lengths_arg("additive_attention_forward", lengths, dims)
     check_finite("additive_attention_forward", q=q, k=k, Wq=Wq, Wk=Wk, va=va)
     # Project queries and keys into A attention units, then add every pair.
-    a = np.tanh((q @ Wq)[:, :, None, :] + (k @ Wk)[:, None, :, :])  # (N, T, S, A)
+    a = (q @ Wq)[:, :, None, :] + (k @ Wk)[:, None, :, :]  # (N, T, S, A)
+    np.tanh(a, out=a)
     # One score per pair, then weights over the real keys.
     e = a @ va  # (N, T, S)
     alpha = _masked_softmax(e, _key_mask(lengths, *e.shape))  # (N, T, S)
@@ -112,9 +113,14 @@ def additive_attention_backward(dcontext, cache):
     dalpha = dcontext @ k.transpose(0, 2, 1)  # (N, T, S)
     # Through the softmax (masked keys have alpha = 0, so they get none).
     de = _softmax_backward(dalpha, alpha)  # (N, T, S)
-    # Through e = a @ va and a = tanh(...).
-    dva = np.einsum("ntsa,nts->a", a, de)  # (A,)
-    dpre = de[..., None] * va * (1 - a ** 2)  # (N, T, S, A)
+    # Through e = a @ va and a = tanh(...); a has N*T*S*A values, the most of any array here,
+    # so each pass over it is written in place.
+    A = va.shape[0]
+    dva = de.reshape(-1) @ a.reshape(-1, A)  # (A,): the sum over every (n, t, s) of de * a
+    dpre = np.multiply(a, a)  # (N, T, S, A)
+    np.subtract(1.0, dpre, out=dpre)  # tanh' = 1 - a**2
+    dpre *= va
+    dpre *= de[..., None]
     # Each query's projection is used by all S keys, each key's by all T queries.
     dqa, dka = dpre.sum(axis=2), dpre.sum(axis=1)  # (N, T, A), (N, S, A)
     dWq = q.reshape(-1, q.shape[-1]).T @ dqa.reshape(-1, dqa.shape[-1])  # (H, A)
