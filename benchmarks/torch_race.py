@@ -22,9 +22,15 @@ cross-entropy, backward, global-norm clipping and an Adam step.
 
 Threads: numpy's BLAS threads are set with threadpoolctl (when installed) or
 OPENBLAS_NUM_THREADS in a child process, torch's with torch.set_num_threads.
+
+Memory: each thread count runs twice, with glibc's malloc as it comes ("default")
+and told to keep freed memory for the next array ("reuse", see reuse_freed_memory).
+Both libraries allocate their CPU arrays with malloc, so the setting reaches both.
 """
 import argparse
+import ctypes
 import os
+import platform
 import subprocess
 import sys
 import time
@@ -39,6 +45,22 @@ from rnn_helpers import charlm, optim, recurrent  # noqa: E402
 TORCH_GATE_ORDER = {"rnn": [0], "lstm": [0, 1, 3, 2]}  # ours (i, f, o, g) -> torch's (i, f, g, o)
 
 
+def reuse_freed_memory():
+    """Tell glibc's malloc to keep freed memory for the next request; False on other C libraries.
+
+    By default glibc serves a large request with fresh pages (mmap) and hands them back
+    when freed, so every training step faults in and zeroes its multi-megabyte arrays
+    again. These settings keep requests up to 32 MB in the heap, and the heap from
+    shrinking until 256 MB is free at its top.
+    """
+    if platform.system() != "Linux" or platform.libc_ver()[0] != "glibc":
+        return False
+    libc = ctypes.CDLL("libc.so.6")
+    M_TRIM_THRESHOLD, M_TOP_PAD, M_MMAP_THRESHOLD, MB = -1, -2, -3, 2 ** 20  # glibc's malloc.h
+    settings = [(M_MMAP_THRESHOLD, 32 * MB), (M_TRIM_THRESHOLD, 256 * MB), (M_TOP_PAD, 64 * MB)]
+    return all(libc.mallopt(option, value) == 1 for option, value in settings)
+
+
 def parse_args():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--threads", type=int, nargs="+", default=[1, 2])
@@ -46,6 +68,8 @@ def parse_args():
     p.add_argument("--sizes", type=int, nargs="+", default=[16, 64, 128, 256, 512])
     p.add_argument("--dtypes", nargs="+", default=["float32", "float64"])
     p.add_argument("--repeats", type=int, default=5)
+    p.add_argument("--memory", nargs="+", default=["default", "reuse"], choices=["default", "reuse"],
+                   help="glibc's malloc as it comes, and/or told to keep freed memory")
     p.add_argument("--N", type=int, default=32)
     p.add_argument("--T", type=int, default=50)
     p.add_argument("--lm-only", action="store_true", help="only the language-model step")
@@ -183,7 +207,10 @@ def race_lm(args, threads, torch, V=28, N=1024, T=32, H=32, E=28):
 
 def child(args):
     import torch
-    threads = args.threads[0]
+    threads, memory = args.threads[0], args.memory[0]
+    if memory == "reuse" and not reuse_freed_memory():
+        print("# memory: reuse needs glibc's malloc; skipped", flush=True)
+        return
     torch.set_num_threads(threads)
     try:
         from threadpoolctl import threadpool_limits
@@ -191,7 +218,7 @@ def child(args):
     except ImportError:
         pass  # the parent set OPENBLAS_NUM_THREADS before numpy started
     print(f"# numpy {np.__version__}, torch {torch.__version__}, {threads} thread(s), "
-          f"N={args.N} T={args.T}", flush=True)
+          f"memory: {memory}, N={args.N} T={args.T}", flush=True)
     if not args.lm_only:
         race_layers(args, threads, torch)
     if not args.no_lm:
@@ -209,19 +236,20 @@ def main():
     for threads in args.threads:
         env = dict(os.environ, OPENBLAS_NUM_THREADS=str(threads), OMP_NUM_THREADS=str(threads),
                    MKL_NUM_THREADS=str(threads))
-        argv = [a for a in sys.argv[1:]]
-        cmd = [sys.executable, os.path.abspath(__file__), "--child", "--threads", str(threads)]
         # Pass every other option on unchanged.
-        skip = False
-        for a in argv:
-            if a == "--threads":
+        rest, skip = [], False
+        for a in sys.argv[1:]:
+            if a in ("--threads", "--memory"):
                 skip = True
                 continue
-            if skip and a.lstrip("-").isdigit():
+            if skip and not a.startswith("--"):
                 continue
             skip = False
-            cmd.append(a)
-        subprocess.run(cmd, env=env, check=True)
+            rest.append(a)
+        for memory in args.memory:
+            cmd = [sys.executable, os.path.abspath(__file__), "--child", "--threads", str(threads),
+                   "--memory", memory]
+            subprocess.run(cmd + rest, env=env, check=True)
 
 
 if __name__ == "__main__":
