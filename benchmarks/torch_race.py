@@ -24,13 +24,14 @@ Threads: numpy's BLAS threads are set with threadpoolctl (when installed) or
 OPENBLAS_NUM_THREADS in a child process, torch's with torch.set_num_threads.
 
 Memory: each thread count runs twice, with glibc's malloc as it comes ("default")
-and told to keep freed memory for the next array ("reuse", see reuse_freed_memory).
-Both libraries allocate their CPU arrays with malloc, so the setting reaches both.
+and told to keep freed memory for the next array ("reuse": rnn_helpers.memory).
+Both libraries allocate their CPU arrays with malloc, so in one process each also
+changes the other's heap: in the interleaved LM race, numpy's large arrays come
+from memory torch has just freed. So the LM step is also timed apart, each library
+in a process of its own ("LM apart"), as a user would train one or the other.
 """
 import argparse
-import ctypes
 import os
-import platform
 import subprocess
 import sys
 import time
@@ -41,24 +42,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
 from rnn_helpers import charlm, optim, recurrent  # noqa: E402
+from rnn_helpers.memory import reuse_freed_memory  # noqa: E402
 
 TORCH_GATE_ORDER = {"rnn": [0], "lstm": [0, 1, 3, 2]}  # ours (i, f, o, g) -> torch's (i, f, g, o)
-
-
-def reuse_freed_memory():
-    """Tell glibc's malloc to keep freed memory for the next request; False on other C libraries.
-
-    By default glibc serves a large request with fresh pages (mmap) and hands them back
-    when freed, so every training step faults in and zeroes its multi-megabyte arrays
-    again. These settings keep requests up to 32 MB in the heap, and the heap from
-    shrinking until 256 MB is free at its top.
-    """
-    if platform.system() != "Linux" or platform.libc_ver()[0] != "glibc":
-        return False
-    libc = ctypes.CDLL("libc.so.6")
-    M_TRIM_THRESHOLD, M_TOP_PAD, M_MMAP_THRESHOLD, MB = -1, -2, -3, 2 ** 20  # glibc's malloc.h
-    settings = [(M_MMAP_THRESHOLD, 32 * MB), (M_TRIM_THRESHOLD, 256 * MB), (M_TOP_PAD, 64 * MB)]
-    return all(libc.mallopt(option, value) == 1 for option, value in settings)
 
 
 def parse_args():
@@ -75,6 +61,7 @@ def parse_args():
     p.add_argument("--lm-only", action="store_true", help="only the language-model step")
     p.add_argument("--no-lm", action="store_true", help="skip the language-model step")
     p.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    p.add_argument("--lm-side", choices=["numpy", "torch"], help=argparse.SUPPRESS)
     return p.parse_args()
 
 
@@ -172,8 +159,8 @@ def print_row(row):
           f"torch {1e3 * t_theirs:8.2f} ms  ratio {ratio:5.2f}", flush=True)
 
 
-def race_lm(args, threads, torch, V=28, N=1024, T=32, H=32, E=28):
-    """One training update of a character LSTM LM, numpy against torch (float32)."""
+def lm_steps(torch, V=28, N=1024, T=32, H=32, E=28):
+    """One training update of a character LSTM LM in each library (float32): ours(), theirs()."""
     rng = np.random.default_rng(0)
     vocab = charlm.Vocabulary("abcdefghijklmnopqrstuvwxyz .")
     assert len(vocab) == V
@@ -187,6 +174,8 @@ def race_lm(args, threads, torch, V=28, N=1024, T=32, H=32, E=28):
         optim.clip_grad_norm(grads, 1.0)
         adam.step(grads)
 
+    if torch is None:
+        return ours, None
     emb, lstm, out = torch.nn.Embedding(V, E), torch.nn.LSTM(E, H, batch_first=True), torch.nn.Linear(H, V)
     tparams = [*emb.parameters(), *lstm.parameters(), *out.parameters()]
     topt = torch.optim.Adam(tparams, lr=1e-3)
@@ -200,17 +189,41 @@ def race_lm(args, threads, torch, V=28, N=1024, T=32, H=32, E=28):
         torch.nn.utils.clip_grad_norm_(tparams, 1.0)
         topt.step()
 
-    row = (threads, "float32", "lm", H) + interleave(ours, theirs, args.repeats)
+    return ours, theirs
+
+
+def race_lm(args, threads, torch, H=32):
+    """The LM step, numpy and torch alternating in one process."""
+    row = (threads, "float32", "lm", H) + interleave(*lm_steps(torch, H=H), args.repeats)
     print_row(row)
     return [row]
 
 
+def lm_apart(args):
+    """Median seconds of one library's LM step, alone in this process (--lm-side)."""
+    if args.lm_side == "torch":
+        import torch
+        torch.set_num_threads(args.threads[0])
+        step = lm_steps(torch)[1]
+    else:
+        step = lm_steps(None)[0]
+    step(), step()  # warm up
+    times = []
+    for _ in range(4 * args.repeats):
+        start = time.perf_counter()
+        step()
+        times.append(time.perf_counter() - start)
+    print(f"RESULT {np.median(times)}", flush=True)
+
+
 def child(args):
-    import torch
     threads, memory = args.threads[0], args.memory[0]
     if memory == "reuse" and not reuse_freed_memory():
         print("# memory: reuse needs glibc's malloc; skipped", flush=True)
         return
+    if args.lm_side:  # the numpy side never imports torch
+        return lm_apart(args)
+    import torch
     torch.set_num_threads(threads)
     try:
         from threadpoolctl import threadpool_limits
@@ -246,10 +259,26 @@ def main():
                 continue
             skip = False
             rest.append(a)
+        child_cmd = lambda memory: [sys.executable, os.path.abspath(__file__), "--child",
+                                    "--threads", str(threads), "--memory", memory]
         for memory in args.memory:
-            cmd = [sys.executable, os.path.abspath(__file__), "--child", "--threads", str(threads),
-                   "--memory", memory]
-            subprocess.run(cmd + rest, env=env, check=True)
+            subprocess.run(child_cmd(memory) + rest, env=env, check=True)
+        if args.no_lm:
+            continue
+        for memory in args.memory:  # the LM step again, each library in a process of its own
+            sides = {}
+            for side in ("numpy", "torch"):
+                out = subprocess.run(child_cmd(memory) + rest + ["--lm-side", side], env=env,
+                                     check=True, capture_output=True, text=True).stdout
+                results = [line.split()[1] for line in out.splitlines() if line.startswith("RESULT")]
+                if not results:  # the child said why it skipped
+                    print(out.strip(), flush=True)
+                    break
+                sides[side] = float(results[0])
+            else:
+                print(f"threads {threads}  float32  LM apart, memory: {memory:7}  numpy "
+                      f"{1e3 * sides['numpy']:8.2f} ms  torch {1e3 * sides['torch']:8.2f} ms  "
+                      f"ratio {sides['numpy'] / sides['torch']:5.2f}", flush=True)
 
 
 if __name__ == "__main__":
