@@ -29,7 +29,6 @@ about as fast without it. Other C libraries (macOS, Windows, musl) manage
 memory their own way; there the function does nothing and returns False.
 """
 import ctypes
-import ctypes.util
 import platform
 
 from ._checks import check_int
@@ -43,7 +42,7 @@ def _glibc():
     if platform.system() != "Linux" or platform.libc_ver()[0] != "glibc":
         return None
     try:
-        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        return ctypes.CDLL("libc.so.6")  # glibc's name for itself on every Linux
     except OSError:
         return None
 
@@ -61,7 +60,8 @@ def reuse_freed_memory(mmap_threshold_mb=32, trim_threshold_mb=256, top_pad_mb=6
     """
     settings = {"mmap_threshold_mb": mmap_threshold_mb, "trim_threshold_mb": trim_threshold_mb,
                 "top_pad_mb": top_pad_mb}
-    limits = {"mmap_threshold_mb": 32, "trim_threshold_mb": 4096, "top_pad_mb": 4096}  # glibc's caps
+    # mmap_threshold: glibc's cap on 64-bit systems; the others: mallopt takes bytes as a C int.
+    limits = {"mmap_threshold_mb": 32, "trim_threshold_mb": 2047, "top_pad_mb": 2047}
     for name, value in settings.items():
         check_int("reuse_freed_memory", name, value, low=0, high=limits[name])
     libc = _glibc()

@@ -66,8 +66,9 @@ def test_not_glibc_is_recognised(monkeypatch):
 
 @pytest.mark.parametrize("kwargs, message", [
     (dict(mmap_threshold_mb=64), r"mmap_threshold_mb must be an integer in \[0, 32\], got 64"),
-    (dict(trim_threshold_mb=-1), r"trim_threshold_mb must be an integer in \[0, 4096\], got -1"),
-    (dict(top_pad_mb=1.5), r"top_pad_mb must be an integer in \[0, 4096\], got 1.5"),
+    (dict(trim_threshold_mb=-1), r"trim_threshold_mb must be an integer in \[0, 2047\], got -1"),
+    (dict(top_pad_mb=1.5), r"top_pad_mb must be an integer in \[0, 2047\], got 1.5"),
+    (dict(top_pad_mb=2048), r"top_pad_mb must be an integer in \[0, 2047\], got 2048"),
 ])
 def test_bad_settings_are_named(kwargs, message):
     with pytest.raises(ValueError, match="reuse_freed_memory: " + message):
