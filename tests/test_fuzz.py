@@ -793,7 +793,9 @@ NOT_FUZZED_MODULES = {"_checks": "private: the checks themselves, tested in test
                       "plots": "draws the notebooks' figures from results the package made",
                       "figures": "draws the diagrams in Image/ (python -m rnn_helpers.figures)",
                       "make_corpus": "a maintainer's script that rebuilds corpus/ from CPython's sources",
-                      "progress": "draws tqdm's bars; the progress argument of fit and train_lm is fuzzed there"}
+                      "progress": "draws tqdm's bars; the progress argument of fit and train_lm is fuzzed there",
+                      "memory": "changes this process's malloc settings; its bad arguments are tested in "
+                                "test_memory.py"}
 
 
 def _public_functions():
