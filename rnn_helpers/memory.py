@@ -13,8 +13,8 @@ returns them when it is freed (munmap, or trimming the top of the heap), so
 the next step's arrays start from untouched pages again, and the kernel has to
 fault in and zero every page on its first write. At the sizes of d2l's
 character language model (batch 1024, 32 steps, arrays of 4 to 16 MB) that is
-about a quarter of a training step: 140-148 ms a step with glibc's defaults,
-108-116 ms with reuse_freed_memory (benchmarks/README.md).
+about a quarter of a training step: 138-143 ms a step with glibc's defaults,
+92-113 ms with reuse_freed_memory (benchmarks/README.md).
 
 reuse_freed_memory changes three of glibc's mallopt settings: requests up to
 mmap_threshold come from the heap, not from mmap; freed memory stays in the
@@ -58,15 +58,14 @@ def reuse_freed_memory(mmap_threshold_mb=32, trim_threshold_mb=256, top_pad_mb=6
 
     Returns True if glibc took all three settings, False on any other C library.
     """
-    settings = {"mmap_threshold_mb": mmap_threshold_mb, "trim_threshold_mb": trim_threshold_mb,
-                "top_pad_mb": top_pad_mb}
-    # mmap_threshold: glibc's cap on 64-bit systems; the others: mallopt takes bytes as a C int.
-    limits = {"mmap_threshold_mb": 32, "trim_threshold_mb": 2047, "top_pad_mb": 2047}
-    for name, value in settings.items():
-        check_int("reuse_freed_memory", name, value, low=0, high=limits[name])
+    # (argument, value, mallopt option, largest value in MB): 32 MB is glibc's cap on 64-bit
+    # systems; the others are bounded because mallopt takes bytes as a C int.
+    settings = [("mmap_threshold_mb", mmap_threshold_mb, M_MMAP_THRESHOLD, 32),
+                ("trim_threshold_mb", trim_threshold_mb, M_TRIM_THRESHOLD, 2047),
+                ("top_pad_mb", top_pad_mb, M_TOP_PAD, 2047)]
+    for name, value, _, high in settings:
+        check_int("reuse_freed_memory", name, value, low=0, high=high)
     libc = _glibc()
     if libc is None:
         return False
-    options = [(M_MMAP_THRESHOLD, mmap_threshold_mb), (M_TRIM_THRESHOLD, trim_threshold_mb),
-               (M_TOP_PAD, top_pad_mb)]
-    return all(libc.mallopt(option, value * MB) == 1 for option, value in options)
+    return all(libc.mallopt(option, value * MB) == 1 for _, value, option, _ in settings)
