@@ -3,7 +3,7 @@
     python benchmarks/headless_stalls.py --runner nbval --runs 20 notebooks/04-*.ipynb
     python benchmarks/headless_stalls.py --runner nbclient --runs 20 --timeout 30 NB.ipynb
     python benchmarks/headless_stalls.py --runner sliced --runs 20 NB.ipynb
-    python benchmarks/headless_stalls.py --runner nbclient --cells 1,31 notebooks/04-*.ipynb  # two cells only
+    python benchmarks/headless_stalls.py --runner nbclient --cells 3,33 notebooks/04-*.ipynb  # two cells only
 
 Runners:
 - nbval: the test suite's way (`python -m pytest NB`, the repo's settings, a cell fails after 120 s).
@@ -21,7 +21,6 @@ that still builds the widget, so the runners can be compared over many runs.
 """
 import argparse
 import datetime
-import importlib.util
 import subprocess
 import sys
 import tempfile
@@ -75,6 +74,9 @@ def only_cells(path, indices, folder):
     import nbformat
 
     nb = nbformat.read(path, as_version=4)
+    not_code = [i for i in indices if nb.cells[i].cell_type != "code"]
+    if not_code:
+        sys.exit(f"--cells takes code cells; in {path.name}, cell(s) {not_code} are not code")
     nb.cells = [nb.cells[i] for i in indices]
     out = folder / f"{path.stem}-cells-{'-'.join(map(str, indices))}.ipynb"
     nbformat.write(nb, out)
@@ -96,9 +98,8 @@ def main():
         indices = [int(i) for i in args.cells.split(",")]
         args.notebooks = [only_cells(path.resolve(), indices, folder) for path in args.notebooks]
     if args.runner == "sliced":
-        spec = importlib.util.spec_from_file_location("execute", ROOT / ".ci" / "execute.py")
-        execute = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(execute)
+        sys.path.insert(0, str(ROOT / ".ci"))  # execute.py imports its neighbour widget_state.py
+        import execute
         execute.patch_channel_poll()
     for path in args.notebooks:
         path = path.resolve()
