@@ -40,6 +40,8 @@ def numerical_gradient(f, x, df=None, h=1e-5):
         df = _as_real_array("numerical_gradient", "df", df)
     check_number("numerical_gradient", "h", h)
     grad = np.zeros_like(x)
+    if x.size == 0:
+        return grad  # no entries, nothing to nudge (np.nditer refuses empty arrays)
     it = np.nditer(x, flags=["multi_index"])
     for _ in it:
         i = it.multi_index

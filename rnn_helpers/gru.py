@@ -31,11 +31,13 @@ dh_t * z_t with no weight matrix in it: while z stays near 1 the gradient
 passes many steps almost unchanged, as on the cell path of an LSTM.
 
 As in rnn.py, the input projections x @ Wx for all T steps are one product
-before the time loop, and the weight gradients one product each after it.
+before the time loop (a gather of rows for token ids), and the weight
+gradients one product each after it.
 """
 import numpy as np
 
 from ._checks import check_arrays, check_cache, check_finite, check_gate_weights
+from ._inputs import check_inputs, float_dtype, input_grads, project
 from .lstm import _sigmoid_, sigmoid
 
 
@@ -76,13 +78,13 @@ def _gru_cell_backward(dh, h_prev, gates, Wh):
     return da, dh_prev
 
 
-def _weight_grads(da, x, h_prev, r):
-    """dWx, dWh, db from da (M, 3H), with x (M, D), h_prev and r (M, H)."""
+def _recurrent_grads(da, h_prev, r):
+    """dWh, db from da (M, 3H), with h_prev and r (M, H)."""
     H = h_prev.shape[1]
     dWh = np.concatenate([h_prev.T @ da[:, :2 * H],         # Whr, Whz read h_prev
                           (r * h_prev).T @ da[:, 2 * H:]],  # Whn reads r * h_prev
                          axis=1)  # (H, 3H)
-    return x.T @ da, dWh, da.sum(axis=0)
+    return dWh, da.sum(axis=0)
 
 
 def gru_step_forward(x, h_prev, Wx, Wh, b):
@@ -123,8 +125,8 @@ def gru_step_backward(dh, cache):
     check_arrays("gru_step_backward", h=(cache["h"], "N,H"), dh=(dh, "N,H"))
     check_finite("gru_step_backward", dh=dh)
     da, dh_prev = _gru_cell_backward(dh, cache["h_prev"], cache["gates"], cache["Wh"])
-    dx = da @ cache["Wx"].T
-    dWx, dWh, db = _weight_grads(da, cache["x"], cache["h_prev"], cache["r"])
+    dx, dWx = da @ cache["Wx"].T, cache["x"].T @ da
+    dWh, db = _recurrent_grads(da, cache["h_prev"], cache["r"])
     return dx, dh_prev, dWx, dWh, db
 
 
@@ -132,7 +134,8 @@ def gru_forward(x, h0, Wx, Wh, b):
     """Run a GRU over a whole batch of sequences.
 
     Inputs:
-    - x: (N, T, D) input sequences
+    - x: (N, T, D) input sequences, or (N, T) token ids in [0, D), each read as
+      its one-hot vector: x_t @ Wx is then a row of Wx (see _inputs.py)
     - h0: (N, H) initial hidden state (h[:, -1] of the previous chunk carries it on)
     - Wx: (D, 3H), Wh: (H, 3H), b: (3H,) as in gru_step_forward
 
@@ -149,15 +152,13 @@ def gru_forward(x, h0, Wx, Wh, b):
     agree), written for speed: time-major arrays (T, N, ...), so each step
     reads and writes one contiguous block, all allocated once and written with out=.
     """
-    dims = check_arrays("gru_forward", x=(x, "N,T,D"), h0=(h0, "N,H"))
+    dims = check_inputs("gru_forward", x, Wx, "D,3H", h0=(h0, "N,H"))
     check_gate_weights("gru_forward", dims, 3, Wx, Wh, b)
     check_finite("gru_forward", x=x, h0=h0, Wx=Wx, Wh=Wh, b=b)
-    N, T, D, H = dims["N"], dims["T"], dims["D"], dims["H"]
-    dtype = np.result_type(x, h0, Wx, Wh, b)
-    # Project the inputs of all T steps at once, x_t @ Wx + b, straight into the gate array.
-    gates = np.empty((T, N, 3 * H), dtype=dtype)  # time-major
-    np.matmul(x.transpose(1, 0, 2).reshape(T * N, D), Wx, out=gates.reshape(T * N, 3 * H))
-    gates += b
+    N, T, H = dims["N"], dims["T"], dims["H"]
+    dtype = float_dtype(x, h0, Wx, Wh, b)
+    # The inputs of all T steps at once, x_t @ Wx + b: the gate array, time-major (T, N, 3H).
+    gates = project(x, Wx, b, dtype)
     Wh_rz, Wh_n = Wh[:, :2 * H].copy(), Wh[:, 2 * H:].copy()  # contiguous blocks
     h = np.empty((T, N, H), dtype=dtype)
     hW, rh = np.empty((N, 2 * H), dtype=dtype), np.empty((N, H), dtype=dtype)
@@ -194,7 +195,8 @@ def gru_backward(dh, cache):
     - cache: from gru_forward
 
     Returns:
-    - dx: (N, T, D), dh0: (N, H), dWx: (D, 3H), dWh: (H, 3H), db: (3H,)
+    - dx: (N, T, D) (None if x held token ids), dh0: (N, H), dWx: (D, 3H),
+      dWh: (H, 3H), db: (3H,)
 
     The same maths as gru_step_backward, run from the last step to the first
     (a test checks that they agree). The factors that do not depend on the
@@ -205,12 +207,11 @@ def gru_backward(dh, cache):
     dims = check_arrays("gru_backward", h=(h, "N,T,H"), dh=(dh, "N,T,H"))
     check_finite("gru_backward", dh=dh)
     N, T, H = dims["N"], dims["T"], dims["H"]
-    D = x.shape[2]
     # Time-major views (no copies when the cache comes from gru_forward).
     gates, h, dh = (a.transpose(1, 0, 2) for a in (gates, h, dh))
     r, z, n = (gates[..., k * H:(k + 1) * H] for k in range(3))
     # The state before each step: h0, h_1, ..., h_{T-1}.
-    h_prev = np.concatenate([cache["h0"][None], h[:-1]], axis=0)  # (T, N, H)
+    h_prev = np.concatenate([cache["h0"][None], h[:-1]], axis=0)[:T]  # (T, N, H); none if T = 0
     # da = [drh * h_prev * r', dh * (h_prev - n) * z', dh * (1 - z) * n'] with
     # s' = s (1 - s) and n' = 1 - n**2: the factors beside dh and drh go into da now.
     da = np.empty((T, N, 3 * H), dtype=gates.dtype)
@@ -229,8 +230,6 @@ def gru_backward(dh, cache):
         # h_prev is used three times: directly, inside r * h_prev, and in the gates.
         dh_next = dh_t * z[t] + drh * r[t] + a[:, :2 * H] @ Wh_rz_T
     # Every weight gradient is a sum over steps: do each sum as one product.
-    da2 = da.reshape(T * N, 3 * H)  # (T*N, 3H)
-    dx = (da2 @ Wx.T).reshape(T, N, D).transpose(1, 0, 2)  # (N, T, D)
-    dWx, dWh, db = _weight_grads(da2, x.transpose(1, 0, 2).reshape(T * N, D),
-                                 h_prev.reshape(T * N, H), r.reshape(T * N, H))
+    dx, dWx = input_grads(x, Wx, da)
+    dWh, db = _recurrent_grads(da.reshape(T * N, 3 * H), h_prev.reshape(T * N, H), r.reshape(T * N, H))
     return dx, dh_next, dWx, dWh, db

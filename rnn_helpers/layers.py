@@ -41,7 +41,11 @@ def temporal_affine_forward(x, w, b):
     check_finite("temporal_affine_forward", x=x, w=w, b=b)
     N, T, D, M = dims["N"], dims["T"], dims["D"], dims["M"]
     # Fold time into the batch: one product for every step.
-    out = (x.reshape(N * T, D) @ w).reshape(N, T, M) + b
+    out = (x.reshape(N * T, D) @ w).reshape(N, T, M)
+    if np.result_type(out, b) == out.dtype:
+        out += b  # in place: no second (N, T, M) array
+    else:
+        out = out + b  # a wider b widens the scores, as in affine_forward's x @ w + b
     return out, (x, w)
 
 
@@ -151,11 +155,12 @@ def temporal_softmax_loss(scores, y, mask=None):
     yf, mf = y.reshape(N * T), mask.reshape(N * T).astype(scores.dtype)
     # One exp: p = exp(s - max) / sum gives both the loss and its gradient.
     shifted = s - s.max(axis=1, keepdims=True)  # (N*T, V), at most 0: exp never overflows
-    p = np.exp(shifted)
-    sums = p.sum(axis=1)  # (N*T,)
     rows = np.arange(N * T)
+    shifted_y = shifted[rows, yf]  # (N*T,), read before exp overwrites shifted
+    p = np.exp(shifted, out=shifted)
+    sums = p.sum(axis=1)  # (N*T,)
     # -log p[y] = log(sum) - shifted[y]
-    loss = float(np.sum((np.log(sums) - shifted[rows, yf]) * mf)) / count
+    loss = float(np.sum((np.log(sums) - shifted_y) * mf)) / count
     # d(loss)/d(scores) = softmax - onehot, for the counted steps only.
     p *= (mf / (count * sums))[:, None]
     p[rows, yf] -= mf / count

@@ -28,12 +28,14 @@ no weight matrix and no squashing derivative. While the forget gates stay near
 tanh'(a_t) and Wh.T at every step and it fades away.
 
 As in rnn.py, the sequence functions hoist the input projection x @ Wx for all
-T steps into one (N*T, D) @ (D, 4H) product, and the weight gradients into one
-product each, so the time loop holds one (N, H) @ (H, 4H) product per step.
+T steps into one (N*T, D) @ (D, 4H) product (a gather of rows for token ids),
+and the weight gradients into a product or two each, so the time loop holds
+one (N, H) @ (H, 4H) product per step.
 """
 import numpy as np
 
 from ._checks import check_arrays, check_cache, check_finite, check_gate_weights
+from ._inputs import check_inputs, float_dtype, input_grads, project
 
 
 def sigmoid(a):
@@ -147,7 +149,8 @@ def lstm_forward(x, h0, Wx, Wh, b, c0=None):
     """Run an LSTM over a whole batch of sequences.
 
     Inputs:
-    - x: (N, T, D) input sequences
+    - x: (N, T, D) input sequences, or (N, T) token ids in [0, D), each read as
+      its one-hot vector: x_t @ Wx is then a row of Wx (see _inputs.py)
     - h0: (N, H) initial hidden state
     - Wx: (D, 4H), Wh: (H, 4H), b: (4H,) as in lstm_step_forward
     - c0: (N, H) initial cell state; None (default) starts from zeros. Pass the
@@ -169,15 +172,13 @@ def lstm_forward(x, h0, Wx, Wh, b, c0=None):
     """
     if c0 is None:
         c0 = np.zeros_like(h0)  # start with an empty memory
-    dims = check_arrays("lstm_forward", x=(x, "N,T,D"), h0=(h0, "N,H"), c0=(c0, "N,H"))
+    dims = check_inputs("lstm_forward", x, Wx, "D,4H", h0=(h0, "N,H"), c0=(c0, "N,H"))
     check_gate_weights("lstm_forward", dims, 4, Wx, Wh, b)
     check_finite("lstm_forward", x=x, h0=h0, c0=c0, Wx=Wx, Wh=Wh, b=b)
-    N, T, D, H = dims["N"], dims["T"], dims["D"], dims["H"]
-    dtype = np.result_type(x, h0, c0, Wx, Wh, b)
-    # Project the inputs of all T steps at once, x_t @ Wx + b, straight into the gate array.
-    gates = np.empty((T, N, 4 * H), dtype=dtype)  # time-major
-    np.matmul(x.transpose(1, 0, 2).reshape(T * N, D), Wx, out=gates.reshape(T * N, 4 * H))
-    gates += b
+    N, T, H = dims["N"], dims["T"], dims["H"]
+    dtype = float_dtype(x, h0, c0, Wx, Wh, b)
+    # The inputs of all T steps at once, x_t @ Wx + b: the gate array, time-major (T, N, 4H).
+    gates = project(x, Wx, b, dtype)
     c, h, tanh_c = (np.empty((T, N, H), dtype=dtype) for _ in range(3))
     hWh = np.empty((N, 4 * H), dtype=dtype)  # h_{t-1} @ Wh, reused every step
     g = np.empty((N, H), dtype=dtype)  # the candidate values, then i * g
@@ -204,11 +205,6 @@ def lstm_forward(x, h0, Wx, Wh, b, c0=None):
     return h, _with_gate_views(cache)
 
 
-def _shift(first, states):
-    """The state before each step, time-major: first, states[0], ..., states[T-2]."""
-    return np.concatenate([first[None], states[:-1]], axis=0)  # (T, N, H)
-
-
 def lstm_backward(dh, cache):
     """Backpropagation through time for lstm_forward.
 
@@ -218,7 +214,8 @@ def lstm_backward(dh, cache):
     - cache: from lstm_forward
 
     Returns:
-    - dx: (N, T, D), dh0: (N, H), dWx: (D, 4H), dWh: (H, 4H), db: (4H,)
+    - dx: (N, T, D) (None if x held token ids), dh0: (N, H), dWx: (D, 4H),
+      dWh: (H, 4H), db: (4H,)
 
     The same maths as lstm_step_backward, run from the last step to the
     first (a test checks that they agree). Every factor that does not depend
@@ -231,12 +228,10 @@ def lstm_backward(dh, cache):
     dims = check_arrays("lstm_backward", h=(h, "N,T,H"), dh=(dh, "N,T,H"))
     check_finite("lstm_backward", dh=dh)
     N, T, H = dims["N"], dims["T"], dims["H"]
-    D = x.shape[2]
     # Time-major views (no copies when the cache comes from lstm_forward).
     gates, c, dh = (a.transpose(1, 0, 2) for a in (gates, c, dh))
     tanh_c = cache["tanh_c"].transpose(1, 0, 2) if "tanh_c" in cache else np.tanh(c)
     i, f, o, g = (gates[..., k * H:(k + 1) * H] for k in range(4))
-    c_prev = _shift(cache["c0"], c)  # (T, N, H)
     # da_t = [dc * g * i', dc * c_prev * f', dh * tanh_c * o', dc * i * g'] with s' = s (1 - s)
     # for the sigmoids and g' = 1 - g**2; the factors beside dc and dh go into da now.
     # s (1 - s) is taken over whole rows at once, the g block too (it is overwritten after),
@@ -245,32 +240,40 @@ def lstm_backward(dh, cache):
     np.subtract(1.0, gates, out=da)
     da *= gates  # s (1 - s): i', f', o'
     da[..., :H] *= g
-    da[..., H:2 * H] *= c_prev
+    da[:1, :, H:2 * H] *= cache["c0"]  # c_{t-1} is c0 at the first step, then c:
+    da[1:, :, H:2 * H] *= c[:-1]        # two parts, no shifted copy of c
     da[..., 2 * H:3 * H] *= tanh_c
-    g_prime = g * g
+    g_prime = da[..., 3 * H:]
+    np.multiply(g, g, out=g_prime)
     np.subtract(1.0, g_prime, out=g_prime)  # 1 - g**2
-    np.multiply(i, g_prime, out=da[..., 3 * H:])
-    dc_from_h = o * (1.0 - tanh_c * tanh_c)  # (T, N, H): dc_t gets dh_t * this
+    g_prime *= i
+    dc_from_h = np.multiply(tanh_c, tanh_c)  # (T, N, H): dc_t gets dh_t * o (1 - tanh_c**2)
+    np.subtract(1.0, dc_from_h, out=dc_from_h)
+    dc_from_h *= o
     dh_next = np.zeros_like(cache["h0"])  # gradients flowing back from step t+1
     dc = np.zeros_like(cache["c0"])
     WhT = np.ascontiguousarray(Wh.T)  # (4H, H)
+    # The gradients each gate block is multiplied by at one step: [dc, dc, dh, dc], (N, 4, H).
+    # Filled by copies and applied in one product over whole rows: three to four times faster
+    # than four products on (N, H) blocks, for the reason above.
+    by_gate = np.empty((N, 4, H), dtype=da.dtype)
     for t in reversed(range(T)):
         dh_t = dh[t] + dh_next  # (N, H): from the loss at t and from step t+1
         dc += dh_t * dc_from_h[t]  # dc_t: from c_{t+1} and through h_t
+        by_gate[:] = dc[:, None, :]
+        by_gate[:, 2] = dh_t
         a = da[t]
-        a[:, :H] *= dc
-        a[:, H:2 * H] *= dc
-        a[:, 2 * H:3 * H] *= dh_t
-        a[:, 3 * H:] *= dc
+        a *= by_gate.reshape(N, 4 * H)
         dc *= f[t]  # dc_{t-1}: the cell path, through the forget gate only
         dh_next = a @ WhT
     # Every weight gradient is a sum over steps: do each sum as one product.
-    h_prev = _shift(cache["h0"], h.transpose(1, 0, 2))  # (T, N, H)
-    da2 = da.reshape(T * N, 4 * H)  # (T*N, 4H)
-    dx = (da2 @ Wx.T).reshape(T, N, D).transpose(1, 0, 2)  # (N, T, D)
-    dWx = x.transpose(1, 0, 2).reshape(T * N, D).T @ da2
-    dWh = h_prev.reshape(T * N, H).T @ da2
-    db = da2.sum(axis=0)
+    dx, dWx = input_grads(x, Wx, da)
+    # h_{t-1} is h0 at the first step, then h: two products, no shifted copy of h.
+    M = max(T - 1, 0) * N  # rows of the steps after the first
+    dWh = h.transpose(1, 0, 2)[:-1].reshape(M, H).T @ da[1:].reshape(M, 4 * H)
+    if T:
+        dWh += cache["h0"].T @ da[0]
+    db = da.reshape(T * N, 4 * H).sum(axis=0)
     return dx, dh_next, dWx, dWh, db
 
 

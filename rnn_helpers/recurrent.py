@@ -45,7 +45,7 @@ def init_params(cell, D, H, rng, forget_bias=1.0):
 
 
 def forward(cell, x, h0, params, c0=None, activation="tanh"):
-    """Run the named layer over x: (N, T, D) from h0: (N, H).
+    """Run the named layer over x: (N, T, D), or (N, T) token ids read as one-hot, from h0: (N, H).
 
     c0: (N, H) initial cell state, LSTM only (None: zeros).
     activation: "tanh" (default) or "relu", for the vanilla "rnn" only; the
@@ -73,7 +73,7 @@ def forward(cell, x, h0, params, c0=None, activation="tanh"):
 def backward(cell, dh, cache):
     """Backward pass of forward(); dh: (N, T, H).
 
-    Returns: dx (N, T, D), dh0 (N, H), dWx, dWh, db (shaped like the params).
+    Returns: dx (N, T, D) (None for token ids), dh0 (N, H), dWx, dWh, db (shaped like the params).
     """
     check_choice("backward", "cell", cell, CELLS)
     check_cache("backward", cache, "recurrent.forward", length=2)

@@ -17,8 +17,9 @@ gradient reaching h_t comes from the loss at step t *and* from step t+1:
     dWh        += h_{t-1}.T @ da_t
 
 The sequence functions hoist the input projection x @ Wx out of the time
-loop (one (N*T, D) @ (D, H) product), and likewise the weight gradients, so
-the only Python loop is over time, and it holds one small product per step.
+loop (one (N*T, D) @ (D, H) product, or a gather of rows of Wx when x holds
+token ids: see _inputs.py), and likewise the weight gradients, so the only
+Python loop is over time, and it holds one small product per step.
 
 Every public function checks the shapes and dtypes of what it is given, and
 that it holds no NaN or inf: once per call, never inside the time loop (see
@@ -27,6 +28,7 @@ _checks.py for where the checks go and what they cost).
 import numpy as np
 
 from ._checks import check_arrays, check_cache, check_choice, check_finite
+from ._inputs import check_inputs, float_dtype, input_grads, project
 
 ACTIVATIONS = ("tanh", "relu")
 
@@ -93,7 +95,8 @@ def rnn_forward(x, h0, Wx, Wh, b, activation="tanh"):
     """Run a vanilla RNN over a whole batch of sequences.
 
     Inputs:
-    - x: (N, T, D) input sequences
+    - x: (N, T, D) input sequences, or (N, T) token ids in [0, D), each read as
+      its one-hot vector: x_t @ Wx is then a row of Wx (see _inputs.py)
     - h0: (N, H) initial hidden state
     - Wx: (D, H), Wh: (H, H), b: (H,) as in rnn_step_forward
     - activation: "tanh" (default) or "relu"
@@ -102,16 +105,14 @@ def rnn_forward(x, h0, Wx, Wh, b, activation="tanh"):
     - h: (N, T, H) hidden state at every step
     - cache: what rnn_backward needs
     """
-    dims = check_arrays("rnn_forward", x=(x, "N,T,D"), h0=(h0, "N,H"),
+    dims = check_inputs("rnn_forward", x, Wx, "D,H", h0=(h0, "N,H"),
                         Wx=(Wx, "D,H"), Wh=(Wh, "H,H"), b=(b, "H"))
     check_finite("rnn_forward", x=x, h0=h0, Wx=Wx, Wh=Wh, b=b)
     check_choice("rnn_forward", "activation", activation, ACTIVATIONS)
-    N, T, D, H = dims["N"], dims["T"], dims["D"], dims["H"]
+    N, T, H = dims["N"], dims["T"], dims["H"]
     # Time-major (T, N, H), so that each step reads and writes one contiguous block.
-    # Project the inputs of all T steps at once, x_t @ Wx + b, straight into h.
-    h = np.empty((T, N, H), dtype=np.result_type(x, h0, Wx, Wh, b))
-    np.matmul(x.transpose(1, 0, 2).reshape(T * N, D), Wx, out=h.reshape(T * N, H))
-    h += b
+    # The inputs of all T steps at once, x_t @ Wx + b, are h's first values.
+    h = project(x, Wx, b, float_dtype(x, h0, Wx, Wh, b))
     hWh = np.empty((N, H), dtype=h.dtype)  # h_{t-1} @ Wh, reused every step
     h_t = h0
     for t in range(T):
@@ -132,14 +133,14 @@ def rnn_backward(dh, cache):
     - cache: from rnn_forward
 
     Returns:
-    - dx: (N, T, D), dh0: (N, H), dWx: (D, H), dWh: (H, H), db: (H,)
+    - dx: (N, T, D) (None if x held token ids), dh0: (N, H), dWx: (D, H),
+      dWh: (H, H), db: (H,)
     """
     check_cache("rnn_backward", cache, "rnn_forward", length=6)
     x, h0, Wx, Wh, h, activation = cache
     dims = check_arrays("rnn_backward", h=(h, "N,T,H"), dh=(dh, "N,T,H"))
     check_finite("rnn_backward", dh=dh)
     N, T, H = dims["N"], dims["T"], dims["H"]
-    D = x.shape[2]
     # Time-major views (T, N, H), as rnn_forward stores h.
     h, dh = h.transpose(1, 0, 2), dh.transpose(1, 0, 2)
     da = _activation_grad(h, activation)  # (T, N, H), times the incoming gradient below
@@ -149,10 +150,9 @@ def rnn_backward(dh, cache):
         da[t] *= dh[t] + dh_next  # the gradient at the pre-activation a_t
         dh_next = da[t] @ WhT
     # Every weight gradient is a sum over steps: do each sum as one product.
-    h_prev = np.concatenate([h0[None], h[:-1]], axis=0)  # (T, N, H): h_{t-1}
+    h_prev = np.concatenate([h0[None], h[:-1]], axis=0)[:T]  # (T, N, H): h_{t-1} (none if T = 0)
     da2 = da.reshape(T * N, H)  # (T*N, H)
-    dx = (da2 @ Wx.T).reshape(T, N, D).transpose(1, 0, 2)  # (N, T, D)
-    dWx = x.transpose(1, 0, 2).reshape(T * N, D).T @ da2
+    dx, dWx = input_grads(x, Wx, da)
     dWh = h_prev.reshape(T * N, H).T @ da2
     db = da2.sum(axis=0)
     return dx, dh_next, dWx, dWh, db

@@ -161,6 +161,16 @@ _, gru_cache = gru.gru_forward(x3, hN, *W[3])
 spec("gru_backward", gru.gru_backward, dict(dh=f(N, T, H), cache=gru_cache),
      {"dh": float_array(f(N, T, H)), "cache": CACHE})
 
+# The same layers reading token ids (N, T) in [0, D) as one-hot inputs (see _inputs.py).
+ids_x = ints(D, N, T)
+for G, layer in [(1, rnn.rnn_forward), (4, lstm.lstm_forward), (3, gru.gru_forward)]:
+    spec(f"{layer.__name__} (ids)", layer, dict(x=ids_x, h0=hN, **step_args(G)),
+         {"x": index_array(ids_x, D), "h0": float_array(hN), "Wx": float_array(W[G][0]),
+          "Wh": float_array(W[G][1]), "b": float_array(W[G][2])})
+    backward = {1: rnn.rnn_backward, 4: lstm.lstm_backward, 3: gru.gru_backward}[G]
+    spec(f"{backward.__name__} (ids)", backward, dict(dh=f(N, T, H), cache=layer(ids_x, hN, *W[G])[1]),
+         {"dh": float_array(f(N, T, H)), "cache": CACHE})
+
 gen = np.random.default_rng(1)
 spec("init_params", recurrent.init_params, dict(cell="gru", D=D, H=H, rng=gen),
      {"cell": CHOICE, "D": POS_INT, "H": POS_INT, "rng": [("int", 0), ("None", None)],
@@ -790,6 +800,8 @@ def test_a_bad_call_raises_a_value_error_naming_the_argument(call, kwargs, arg):
 MODULES = [attention, charlm, data, exercises, feedforward, gradcheck, gradients, gru, init, inspect_lstm, layers,
            lstm, models, ngram, optim, recurrent, report, rnn, seq2seq, text, training, widgets]
 NOT_FUZZED_MODULES = {"_checks": "private: the checks themselves, tested in test_checks.py",
+                      "_inputs": "private: fuzzed through rnn_forward, lstm_forward and gru_forward "
+                                 "reading token ids (above), tested in test_recurrent.py",
                       "plots": "draws the notebooks' figures from results the package made",
                       "figures": "draws the diagrams in Image/ (python -m rnn_helpers.figures)",
                       "make_corpus": "a maintainer's script that rebuilds corpus/ from CPython's sources",

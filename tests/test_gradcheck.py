@@ -62,6 +62,12 @@ def test_x_is_restored_exactly():
     np.testing.assert_array_equal(x, before)  # bit for bit, not approximately
 
 
+def test_an_empty_array_has_an_empty_gradient():
+    x = np.zeros((0, 3))
+    num = numerical_gradient(lambda v: np.sum(v ** 2), x)
+    assert num.shape == (0, 3) and num.dtype == np.float64
+
+
 def test_function_ignoring_its_argument_sees_no_gradient():
     # Why f must compute from its own argument: numerical_gradient perturbs the
     # array it was given, so a closure over a copy never sees a change.

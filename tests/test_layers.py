@@ -48,6 +48,10 @@ def test_temporal_affine_forward_is_affine_at_every_step(rng):
     assert out.shape == (N, T, M)
     for t in range(T):
         np.testing.assert_allclose(out[:, t], x[:, t] @ w + b, rtol=1e-12)
+    # The scores take numpy's type of x @ w + b, as in affine_forward: a float64 b widens them.
+    x32, w32 = x.astype(np.float32), w.astype(np.float32)
+    assert layers.temporal_affine_forward(x32, w32, b.astype(np.float32))[0].dtype == np.float32
+    assert layers.temporal_affine_forward(x32, w32, b)[0].dtype == np.float64
 
 
 def test_temporal_affine_backward_gradcheck(rng):

@@ -336,7 +336,10 @@ def test_lstm_step_forward_rejects_c_prev_of_wrong_batch_size():
 @BOTH
 def test_integer_x_is_rejected(forward, args):
     x = args()["x"]
-    with pytest.raises(ValueError, match=r"x must be a floating-point array, got dtype int"):
+    # A step reads floats only; a sequence also reads (N, T) token ids, but not integers of shape (N, T, D).
+    expected = (r"x must be a floating-point array, got dtype int" if x.ndim == 2 else
+                r"x must be \(N, T, D\) floats or \(N, T\) integer token ids, got integers of shape")
+    with pytest.raises(ValueError, match=expected):
         forward(**args(x=np.ones(x.shape, dtype=np.int64)))
 
 

@@ -127,6 +127,12 @@ def test_a_chunk_of_no_steps_ends_where_it_started(cell):
     else:
         np.testing.assert_array_equal(final, h0)
         assert final is not h0
+    # Backward through no steps: h0 gets no gradient, nor does any weight.
+    dx, dh0, dWx, dWh, db = recurrent.backward(cell, np.zeros_like(h), cache)
+    assert dx.shape == x[:, :0].shape
+    for name, grad in [("dh0", dh0), ("dWx", dWx), ("dWh", dWh), ("db", db)]:
+        like = h0 if name == "dh0" else params[name[1:]]
+        assert grad.shape == like.shape and not grad.any(), name
 
 
 def test_missing_parameter_and_bad_cache_are_named():
@@ -139,3 +145,94 @@ def test_missing_parameter_and_bad_cache_are_named():
     with pytest.raises(ValueError, match=r"^final_state: cache must be the cache that recurrent.forward "
                                          r"returned"):
         recurrent.final_state(None)
+
+
+# ---------------------------------------------------------------- token ids as one-hot inputs
+
+def one_hot(ids, D):
+    out = np.zeros(ids.shape + (D,))
+    np.put_along_axis(out, ids[..., None], 1.0, axis=-1)
+    return out
+
+
+@pytest.mark.parametrize("cell", recurrent.CELLS)
+def test_token_ids_are_read_as_one_hot_vectors(cell):
+    # ids (N, T) must give what their one-hot vectors (N, T, D) give: every state, and every
+    # gradient but dx, which ids do not have. Two ids are repeated, so dWx must add them up.
+    params, _, h0, rng = setup(cell)
+    ids = rng.integers(0, D, size=(N, T))
+    ids[0, :2] = ids[1, 3] = 2
+    h_ids, cache_ids = recurrent.forward(cell, ids, h0, params)
+    h_hot, cache_hot = recurrent.forward(cell, one_hot(ids, D), h0, params)
+    np.testing.assert_allclose(h_ids, h_hot, rtol=1e-12, atol=1e-14)
+    dh = rng.normal(size=h_ids.shape)
+    dx, *grads_ids = recurrent.backward(cell, dh, cache_ids)
+    _, *grads_hot = recurrent.backward(cell, dh, cache_hot)
+    assert dx is None
+    for name, a, b in zip(["dh0", "dWx", "dWh", "db"], grads_ids, grads_hot):
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12, err_msg=name)
+
+
+@pytest.mark.parametrize("cell", recurrent.CELLS)
+@pytest.mark.parametrize("path", ["one-hot blocks", "np.add.at"])
+def test_token_ids_weight_gradient_matches_centred_differences(cell, path, monkeypatch):
+    from rnn_helpers import _inputs
+    if path == "one-hot blocks":
+        monkeypatch.setattr(_inputs, "ONEHOT_BLOCK", 2 * D)  # blocks of two rows: the blocks must add up
+    else:
+        monkeypatch.setattr(_inputs, "ONEHOT_MAX_D", D - 1)  # D ids count as a large vocabulary
+    params, _, h0, rng = setup(cell, seed=2)
+    ids = rng.integers(0, D, size=(N, T))
+    h, cache = recurrent.forward(cell, ids, h0, params)
+    dh = rng.normal(size=h.shape)
+    _, _, dWx, _, _ = recurrent.backward(cell, dh, cache)
+    num = numerical_gradient(lambda W: recurrent.forward(cell, ids, h0, {**params, "Wx": W})[0],
+                             params["Wx"].copy(), dh)
+    assert rel_error(dWx, num) < 1e-7
+
+
+@pytest.mark.parametrize("cell", recurrent.CELLS)
+def test_token_ids_keep_the_weights_dtype_and_allow_no_steps(cell):
+    params, _, h0, rng = setup(cell)
+    params32 = {k: v.astype(np.float32) for k, v in params.items()}
+    ids = rng.integers(0, D, size=(N, T)).astype(np.int32)
+    h, cache = recurrent.forward(cell, ids, h0.astype(np.float32), params32)
+    assert h.dtype == np.float32  # the ids (int32) do not make it float64
+    assert all(g.dtype == np.float32 for g in recurrent.backward(cell, np.ones_like(h), cache)[1:])
+    h, cache = recurrent.forward(cell, ids[:, :0], h0, params)
+    assert h.shape == (N, 0, H)
+    _, dh0, dWx, _, _ = recurrent.backward(cell, np.zeros_like(h), cache)
+    assert dWx.shape == params["Wx"].shape and not dWx.any() and not dh0.any()
+
+
+@pytest.mark.parametrize("cell", recurrent.CELLS)
+def test_token_ids_outside_the_rows_of_wx_are_refused(cell):
+    params, _, h0, rng = setup(cell)
+    layer = {"rnn": "rnn_forward", "lstm": "lstm_forward", "gru": "gru_forward"}[cell]
+    for bad in (D, -1):
+        ids = rng.integers(0, D, size=(N, T))
+        ids[1, 2] = bad
+        with pytest.raises(ValueError, match=rf"^{layer}: x must lie in \[0, D, the rows of Wx\) = "
+                                             rf"\[0, {D}\), got values from"):
+            recurrent.forward(cell, ids, h0, params)
+    G = recurrent.GATES[cell]
+    with pytest.raises(ValueError, match=rf"^{layer}: Wx must be a numpy array of shape \(D, "
+                                         rf"{G if G > 1 else ''}H\), got list"):
+        getattr({"rnn": rnn, "lstm": lstm, "gru": gru}[cell], layer)(
+            np.zeros((N, T), dtype=int), h0, params["Wx"].tolist(), params["Wh"], params["b"])
+    for shape in [(N, T, D), (T,)]:  # ids have no D axis, and come in a batch
+        with pytest.raises(ValueError, match=rf"^{layer}: x must be \(N, T, D\) floats or \(N, T\) integer "
+                                             rf"token ids, got integers of shape \({shape[0]},"):
+            recurrent.forward(cell, np.zeros(shape, dtype=np.int64), h0, params)
+
+
+@pytest.mark.parametrize("cell", recurrent.CELLS)
+def test_a_layer_of_no_units_gives_empty_gradients(cell):
+    # H = 0 is pointless but legal: every array is empty, and nothing may raise (lstm_backward once did).
+    rng = np.random.default_rng(0)
+    params = {"Wx": np.zeros((D, 0)), "Wh": np.zeros((0, 0)), "b": np.zeros(0)}  # G * 0 columns
+    for x in (rng.normal(size=(N, T, D)), rng.integers(0, D, size=(N, T))):
+        h, cache = recurrent.forward(cell, x, np.zeros((N, 0)), params)
+        _, dh0, dWx, dWh, db = recurrent.backward(cell, np.zeros_like(h), cache)
+        assert h.shape == (N, T, 0) and dh0.shape == (N, 0)
+        assert (dWx.shape, dWh.shape, db.shape) == (params["Wx"].shape, params["Wh"].shape, params["b"].shape)

@@ -317,7 +317,10 @@ def test_b_as_column_is_rejected(forward, args):
                                            (rnn_forward, seq_args)])
 def test_integer_x_is_rejected(forward, args):
     x = args()["x"]
-    with pytest.raises(ValueError, match=r"x must be a floating-point array, got dtype int"):
+    # A step reads floats only; a sequence also reads (N, T) token ids, but not integers of shape (N, T, D).
+    expected = (r"x must be a floating-point array, got dtype int" if x.ndim == 2 else
+                r"x must be \(N, T, D\) floats or \(N, T\) integer token ids, got integers of shape")
+    with pytest.raises(ValueError, match=expected):
         forward(**args(x=np.ones(x.shape, dtype=np.int64)))
 
 
