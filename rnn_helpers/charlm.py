@@ -234,6 +234,13 @@ class CharLM:
     recurrent.py), Wy (H, V), by (V,). The state is h (N, H) for "rnn" and
     "gru", the pair (h, c) for "lstm"; None means zeros.
 
+    The embedding and the layer's input weights are two linear maps in a row:
+    e_t @ Wx = (onehot(x_t) @ W_embed) @ Wx = onehot(x_t) @ (W_embed @ Wx).
+    So the layer reads the character ids themselves, as one-hot vectors,
+    through the folded weights W_embed @ Wx, a (V, G*H) table: its input
+    projection is a gather of rows, with no (N, T, E) embedding and no input
+    product (see _inputs.py). The model and its gradients are the same.
+
     dtype: float32 (default) halves the memory of float64 and trains faster;
     use float64 for gradient checks.
     """
@@ -281,18 +288,24 @@ class CharLM:
         self._check_state("CharLM.forward", state, dims["N"])
         return self._forward(x, state)
 
-    def _forward(self, x, state):
-        """forward() once x and state are known to be right: sample() calls it once per character."""
+    def _folded(self):
+        """The layer's weights with Wx folded into the embedding: Wx becomes W_embed @ Wx (V, G*H)."""
+        p = self.params
+        return {"Wx": p["W_embed"] @ p["Wx"], "Wh": p["Wh"], "b": p["b"]}
+
+    def _forward(self, x, state, folded=None):
+        """forward() once x and state are known to be right: sample() calls it once per character,
+        with the folded weights it computed once (None: fold them now)."""
         p = self.params
         h0, c0 = state if self.cell == "lstm" else (state, None)
-        # Time-major inside: the arrays are stored (T, N, ...), as the recurrent layers
-        # store theirs, and handed on as (N, T, ...) views, so no layer copies them.
-        e, emb_cache = layers.embedding_forward(x.T, p["W_embed"])  # (T, N, E)
-        h, rec_cache = recurrent.forward(self.cell, e.transpose(1, 0, 2), h0, p, c0=c0)  # (N, T, H)
+        layer = self._folded() if folded is None else folded
+        # The layer reads the ids through the folded weights; its arrays are stored time-major,
+        # (T, N, ...), and handed on as (N, T, ...) views, so the readout copies nothing.
+        h, rec_cache = recurrent.forward(self.cell, x, h0, layer, c0=c0)  # (N, T, H)
         scores, out_cache = layers.temporal_affine_forward(h.transpose(1, 0, 2), p["Wy"],
                                                            p["by"])  # (T, N, V)
         return (scores.transpose(1, 0, 2), recurrent.final_state(rec_cache),
-                (emb_cache, rec_cache, out_cache))
+                (rec_cache, out_cache))
 
     def _check_state(self, where, state, N):
         """Raise ValueError unless state is h (N, H), or the pair (h, c) for an LSTM."""
@@ -322,13 +335,15 @@ class CharLM:
         check_arrays("CharLM.loss_and_grads", x=(x, "int:N,T"), y=(y, "int:N,T"))
         check_index_range("CharLM.loss_and_grads", "y", y, 0, len(self.vocab))
         check_bool("CharLM.loss_and_grads", "return_state", return_state)
-        scores, final, (emb_cache, rec_cache, out_cache) = self.forward(x, state)
+        scores, final, (rec_cache, out_cache) = self.forward(x, state)
         loss, dscores = layers.temporal_softmax_loss(scores.transpose(1, 0, 2), y.T)  # (T, N, V)
-        # Back through the readout, the recurrent layer and the embedding (time-major, as forward).
+        # Back through the readout and the recurrent layer (time-major, as forward).
         dh, dWy, dby = layers.temporal_affine_backward(dscores, out_cache)  # dh: (T, N, H)
-        de, _, dWx, dWh, db = recurrent.backward(self.cell, dh.transpose(1, 0, 2), rec_cache)
-        dW_embed = layers.embedding_backward(de.transpose(1, 0, 2), emb_cache)
-        grads = {"W_embed": dW_embed, "Wx": dWx, "Wh": dWh, "b": db, "Wy": dWy, "by": dby}
+        _, _, dF, dWh, db = recurrent.backward(self.cell, dh.transpose(1, 0, 2), rec_cache)
+        # dF is the gradient of the folded weights F = W_embed @ Wx; each factor gets its share.
+        p = self.params
+        grads = {"W_embed": dF @ p["Wx"].T, "Wx": p["W_embed"].T @ dF, "Wh": dWh, "b": db,
+                 "Wy": dWy, "by": dby}
         return (loss, grads, final) if return_state else (loss, grads)
 
     def save(self, path):
@@ -659,6 +674,7 @@ def sample(model, prompt, length=200, temperature=1.0, top_k=None, greedy=False,
     check_seed("sample", seed)
     rng = np.random.default_rng(seed)
     scores, state = _read_prompt("sample", model, prompt)
+    folded = model._folded()  # the weights do not change while sampling: fold them once
     out = []
     for _ in range(length):
         if greedy:
@@ -669,7 +685,7 @@ def sample(model, prompt, length=200, temperature=1.0, top_k=None, greedy=False,
         out.append(idx)
         # The next character's scores; idx and state come from the step before, so they are
         # right by construction and the per-character loop skips forward()'s checks.
-        step, state, _ = model._forward(np.array([[idx]]), state)  # (1, 1, V)
+        step, state, _ = model._forward(np.array([[idx]]), state, folded)  # (1, 1, V)
         scores = step[0, 0].astype(np.float64)
     return model.vocab.decode(np.array(out, dtype=np.int64))
 
@@ -721,11 +737,11 @@ def hidden_states(model, ids, batch_size=16, seq_len=256):
     check_int("hidden_states", "seq_len", seq_len)
     N, M = batch_size, len(ids) // batch_size
     x = ids[:N * M].reshape(N, M)  # (N, M): stream n in row n
-    state, hs, cs = model.initial_state(N), [], []
+    state, hs, cs, folded = model.initial_state(N), [], [], model._folded()
     for start in range(0, M, seq_len):
-        e, _ = layers.embedding_forward(x[:, start:start + seq_len], model.params["W_embed"])
         h0, c0 = state if model.cell == "lstm" else (state, None)
-        h, (_, inner) = recurrent.forward(model.cell, e, h0, model.params, c0=c0)  # (N, T, H)
+        h, (_, inner) = recurrent.forward(model.cell, x[:, start:start + seq_len], h0, folded,
+                                          c0=c0)  # (N, T, H), reading the ids as in forward
         state = recurrent.final_state((model.cell, inner))
         hs.append(h)
         if model.cell == "lstm":
