@@ -13,8 +13,8 @@ returns them when it is freed (munmap, or trimming the top of the heap), so
 the next step's arrays start from untouched pages again, and the kernel has to
 fault in and zero every page on its first write. At the sizes of d2l's
 character language model (batch 1024, 32 steps, arrays of 4 to 16 MB) that is
-about a quarter of a training step: 138-143 ms a step with glibc's defaults,
-92-113 ms with reuse_freed_memory (benchmarks/README.md).
+up to a quarter of a training step: 96-136 ms a step with glibc's defaults,
+95-105 ms with reuse_freed_memory, in six runs (benchmarks/README.md).
 
 reuse_freed_memory changes three of glibc's mallopt settings: requests up to
 mmap_threshold come from the heap, not from mmap; freed memory stays in the
