@@ -54,6 +54,9 @@ def avx2_env():
 
 
 def main(argv):
+    if argv[:1] in (["-h"], ["--help"]):
+        print(__doc__)
+        return 0
     env, kernels = None, ""
     if argv[:1] == ["--avx2"]:
         argv = argv[1:]
@@ -64,6 +67,8 @@ def main(argv):
     if "--" in argv:
         cut = argv.index("--")
         seeds, paths = argv[:cut], [Path(p).resolve() for p in argv[cut + 1:]]
+    if not all(s.lstrip("-").isdigit() for s in seeds):
+        raise SystemExit(f"seeds must be integers, got {' '.join(seeds)} (usage: see --help)")
     seeds = [int(s) for s in seeds] or [1, 2]
     paths = paths or sorted((ROOT / "notebooks").glob("*.ipynb"))
     failed = []
